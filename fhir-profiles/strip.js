@@ -36,7 +36,10 @@ function stripStructure(sd) {
   r.snapshot = { element: sd.snapshot.element.map(stripElement) };
   return r;
 }
-const resourcesOf = (bundle, type) => bundle.entry.map((e) => e.resource).filter((r) => r.resourceType === type);
+// Medplum's copy adds a few later-version definitions (SubscriptionStatus 4.3.0, a 5.0.0 search
+// parameter); only what R4 itself defines (version 4.0.1) is kept.
+const isR4 = (r) => r.version === undefined || r.version === '4.0.1';
+const resourcesOf = (bundle, type) => bundle.entry.map((e) => e.resource).filter((r) => r.resourceType === type && isR4(r));
 
 const types = resourcesOf(read('profiles-types.json'), 'StructureDefinition').map(stripStructure);
 const resourceBundle = read('profiles-resources.json');
