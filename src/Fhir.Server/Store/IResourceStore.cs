@@ -1,0 +1,33 @@
+namespace Fhir.Server.Store;
+
+/// <summary>
+/// The versioned resource store. Reads run concurrently; writes run as units of work inside one
+/// database transaction each, serialised so that version checks (If-Match) are exact.
+/// </summary>
+public interface IResourceStore
+{
+    Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct = default);
+
+    Task<StoredResource?> ReadVersionAsync(string type, string id, long version, CancellationToken ct = default);
+
+    Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct = default);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> atomically: everything it writes is committed together or, if it
+    /// throws, nothing is. The exception reaches the caller.
+    /// </summary>
+    Task<T> WriteAsync<T>(Func<IWriteSession, T> work, CancellationToken ct = default);
+
+    Task<bool> IsReachableAsync(CancellationToken ct = default);
+
+    Task<long> CountVersionsAsync(CancellationToken ct = default);
+}
+
+/// <summary>What a unit of work may do inside the write transaction.</summary>
+public interface IWriteSession
+{
+    StoredResource? ReadCurrent(string type, string id);
+
+    /// <summary>Appends a version and makes it current. The caller decides the version number.</summary>
+    StoredResource Append(string type, string id, long version, DateTimeOffset lastUpdated, string method, byte[]? json);
+}

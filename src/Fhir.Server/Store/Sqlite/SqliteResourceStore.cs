@@ -1,0 +1,393 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Fhir.Server.Store.Sqlite;
+
+/// <summary>
+/// The embedded store. SQLite allows one writer at a time, so writes queue up and a single writer
+/// commits whatever is waiting in one transaction (group commit), each unit of work inside its own
+/// savepoint so one failure spoils nothing else. Readers use pooled connections with prepared
+/// statements and run concurrently thanks to WAL. WAL with synchronous=NORMAL keeps every
+/// acknowledged commit across a crash of the process.
+/// </summary>
+public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
+{
+    private const string SelectCurrent = """
+        SELECT r.version, r.deleted, v.last_updated, v.json, v.seq, v.method
+        FROM resource r JOIN resource_version v ON v.seq = r.current_seq
+        WHERE r.type = $type AND r.id = $id
+        """;
+
+    private const string SelectVersion = """
+        SELECT version, method = 'DELETE', last_updated, json, seq, method
+        FROM resource_version WHERE type = $type AND id = $id AND version = $version
+        """;
+
+    private readonly string _connectionString;
+    private readonly int _maxBatch;
+    private readonly ILogger<SqliteResourceStore> _logger;
+    private readonly Channel<IWriteRequest> _queue = Channel.CreateUnbounded<IWriteRequest>(
+        new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentBag<ReaderSession> _readers = new();
+    private readonly Task _writerLoop;
+
+    public SqliteResourceStore(IOptions<StorageOptions> options, ILogger<SqliteResourceStore> logger)
+    {
+        _logger = logger;
+        _maxBatch = options.Value.MaxWriteBatch;
+        _connectionString = SqliteConnectionStrings.Normalize(options.Value.ConnectionString);
+        _writerLoop = Task.Factory.StartNew(WriterLoop, CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    public string ConnectionString => _connectionString;
+
+    public SqliteConnection OpenConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    public Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct = default)
+        => Task.FromResult(WithReader(r => r.ReadCurrent(type, id)));
+
+    public Task<StoredResource?> ReadVersionAsync(string type, string id, long version, CancellationToken ct = default)
+        => Task.FromResult(WithReader(r => r.ReadVersion(type, id, version)));
+
+    public Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct = default)
+        => Task.FromResult(WithReader(r => r.History(query)));
+
+    public Task<long> CountVersionsAsync(CancellationToken ct = default)
+        => Task.FromResult(WithReader(r =>
+        {
+            using var cmd = r.Connection.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM resource_version";
+            return (long)cmd.ExecuteScalar()!;
+        }));
+
+    public Task<bool> IsReachableAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            return Task.FromResult(WithReader(r =>
+            {
+                using var cmd = r.Connection.CreateCommand();
+                cmd.CommandText = "SELECT 1";
+                return Convert.ToInt64(cmd.ExecuteScalar()) == 1;
+            }));
+        }
+        catch (SqliteException)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    public Task<T> WriteAsync<T>(Func<IWriteSession, T> work, CancellationToken ct = default)
+    {
+        var request = new WriteRequest<T>(work);
+        if (!_queue.Writer.TryWrite(request))
+            throw new ObjectDisposedException(nameof(SqliteResourceStore));
+        return request.Completion.Task;
+    }
+
+    private T WithReader<T>(Func<ReaderSession, T> read)
+    {
+        if (!_readers.TryTake(out var session))
+            session = new ReaderSession(OpenConnection());
+        try
+        {
+            var result = read(session);
+            _readers.Add(session);
+            return result;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private async Task WriterLoop()
+    {
+        WriterSession? session = null;
+        var batch = new List<IWriteRequest>(_maxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var request))
+                batch.Add(request);
+            if (batch.Count == 0)
+                continue;
+            try
+            {
+                session ??= new WriterSession(OpenConnection());
+                session.CommitBatch(batch);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Write batch of {Count} failed", batch.Count);
+                foreach (var request in batch)
+                    request.FailIfPending(ex);
+                session?.Dispose();
+                session = null;
+            }
+        }
+        session?.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writerLoop.ConfigureAwait(false);
+        while (_readers.TryTake(out var reader))
+            reader.Dispose();
+    }
+
+    private interface IWriteRequest
+    {
+        /// <summary>Runs the work; returns the exception it threw, if any.</summary>
+        Exception? Run(IWriteSession session);
+
+        void Complete();
+
+        void FailIfPending(Exception ex);
+    }
+
+    private sealed class WriteRequest<T>(Func<IWriteSession, T> work) : IWriteRequest
+    {
+        private T? _result;
+        private Exception? _error;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Exception? Run(IWriteSession session)
+        {
+            try
+            {
+                _result = work(session);
+                _error = null;
+            }
+            catch (Exception ex)
+            {
+                _error = ex;
+            }
+            return _error;
+        }
+
+        public void Complete()
+        {
+            if (_error is not null)
+                Completion.TrySetException(_error);
+            else
+                Completion.TrySetResult(_result!);
+        }
+
+        public void FailIfPending(Exception ex) => Completion.TrySetException(ex);
+    }
+
+    private static StoredResource ReadRow(SqliteDataReader reader, string type, string id) => new(
+        type,
+        id,
+        reader.GetInt64(0),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+        reader.GetInt64(1) != 0,
+        reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3),
+        reader.GetInt64(4),
+        reader.GetString(5));
+
+    private sealed class ReaderSession : IDisposable
+    {
+        private readonly SqliteCommand _current;
+        private readonly SqliteCommand _version;
+
+        public ReaderSession(SqliteConnection connection)
+        {
+            Connection = connection;
+            _current = Prepare(connection, SelectCurrent, "$type", "$id");
+            _version = Prepare(connection, SelectVersion, "$type", "$id", "$version");
+        }
+
+        public SqliteConnection Connection { get; }
+
+        public StoredResource? ReadCurrent(string type, string id)
+        {
+            _current.Parameters[0].Value = type;
+            _current.Parameters[1].Value = id;
+            using var reader = _current.ExecuteReader();
+            return reader.Read() ? ReadRow(reader, type, id) : null;
+        }
+
+        public StoredResource? ReadVersion(string type, string id, long version)
+        {
+            _version.Parameters[0].Value = type;
+            _version.Parameters[1].Value = id;
+            _version.Parameters[2].Value = version;
+            using var reader = _version.ExecuteReader();
+            return reader.Read() ? ReadRow(reader, type, id) : null;
+        }
+
+        public HistoryPage History(HistoryQuery query)
+        {
+            var where = new List<string>();
+            using var cmd = Connection.CreateCommand();
+            if (query.Type is not null)
+            {
+                where.Add("type = $type");
+                cmd.Parameters.AddWithValue("$type", query.Type);
+            }
+            if (query.Id is not null)
+            {
+                where.Add("id = $id");
+                cmd.Parameters.AddWithValue("$id", query.Id);
+            }
+            if (query.Since is { } since)
+            {
+                where.Add("last_updated >= $since");
+                cmd.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+            }
+            var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+            long? total = null;
+            if (query.WithTotal)
+            {
+                cmd.CommandText = $"SELECT COUNT(*) FROM resource_version {filter}";
+                total = (long)cmd.ExecuteScalar()!;
+            }
+            if (query.BeforeSeq is { } before)
+            {
+                filter += (filter.Length == 0 ? "WHERE " : " AND ") + "seq < $before";
+                cmd.Parameters.AddWithValue("$before", before);
+            }
+            cmd.CommandText = $"""
+                SELECT version, method = 'DELETE', last_updated, json, seq, method, type, id
+                FROM resource_version {filter} ORDER BY seq DESC LIMIT $limit
+                """;
+            cmd.Parameters.AddWithValue("$limit", query.Count + 1);
+            var entries = new List<StoredResource>(Math.Min(query.Count, 1000));
+            long? next = null;
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                if (entries.Count == query.Count)
+                {
+                    next = entries[^1].Seq;
+                    break;
+                }
+                entries.Add(ReadRow(reader, reader.GetString(6), reader.GetString(7)));
+            }
+            return new HistoryPage(entries, next, total);
+        }
+
+        public void Dispose() => Connection.Dispose();
+    }
+
+    private sealed class WriterSession : IWriteSession, IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteCommand _current;
+        private readonly SqliteCommand _insertVersion;
+        private readonly SqliteCommand _upsertResource;
+        private readonly SqliteCommand _begin;
+        private readonly SqliteCommand _commit;
+        private readonly SqliteCommand _rollback;
+        private readonly SqliteCommand _savepoint;
+        private readonly SqliteCommand _release;
+        private readonly SqliteCommand _rollbackToSavepoint;
+
+        public WriterSession(SqliteConnection connection)
+        {
+            _connection = connection;
+            _current = Prepare(connection, SelectCurrent, "$type", "$id");
+            _insertVersion = Prepare(connection, """
+                INSERT INTO resource_version (type, id, version, last_updated, method, json)
+                VALUES ($type, $id, $version, $lastUpdated, $method, $json) RETURNING seq
+                """, "$type", "$id", "$version", "$lastUpdated", "$method", "$json");
+            _upsertResource = Prepare(connection, """
+                INSERT INTO resource (type, id, version, current_seq, deleted)
+                VALUES ($type, $id, $version, $seq, $deleted)
+                ON CONFLICT (type, id) DO UPDATE SET
+                    version = excluded.version, current_seq = excluded.current_seq, deleted = excluded.deleted
+                """, "$type", "$id", "$version", "$seq", "$deleted");
+            _begin = Prepare(connection, "BEGIN IMMEDIATE");
+            _commit = Prepare(connection, "COMMIT");
+            _rollback = Prepare(connection, "ROLLBACK");
+            _savepoint = Prepare(connection, "SAVEPOINT unit");
+            _release = Prepare(connection, "RELEASE unit");
+            _rollbackToSavepoint = Prepare(connection, "ROLLBACK TO unit");
+        }
+
+        public void CommitBatch(List<IWriteRequest> batch)
+        {
+            _begin.ExecuteNonQuery();
+            try
+            {
+                foreach (var request in batch)
+                {
+                    _savepoint.ExecuteNonQuery();
+                    if (request.Run(this) is null)
+                    {
+                        _release.ExecuteNonQuery();
+                    }
+                    else
+                    {
+                        _rollbackToSavepoint.ExecuteNonQuery();
+                        _release.ExecuteNonQuery();
+                    }
+                }
+                _commit.ExecuteNonQuery();
+            }
+            catch
+            {
+                try { _rollback.ExecuteNonQuery(); } catch (SqliteException) { }
+                throw;
+            }
+            foreach (var request in batch)
+                request.Complete();
+        }
+
+        public StoredResource? ReadCurrent(string type, string id)
+        {
+            _current.Parameters[0].Value = type;
+            _current.Parameters[1].Value = id;
+            using var reader = _current.ExecuteReader();
+            return reader.Read() ? ReadRow(reader, type, id) : null;
+        }
+
+        public StoredResource Append(string type, string id, long version, DateTimeOffset lastUpdated, string method, byte[]? json)
+        {
+            _insertVersion.Parameters[0].Value = type;
+            _insertVersion.Parameters[1].Value = id;
+            _insertVersion.Parameters[2].Value = version;
+            _insertVersion.Parameters[3].Value = lastUpdated.ToUnixTimeMilliseconds();
+            _insertVersion.Parameters[4].Value = method;
+            _insertVersion.Parameters[5].Value = (object?)json ?? DBNull.Value;
+            var seq = (long)_insertVersion.ExecuteScalar()!;
+            var deleted = json is null;
+            _upsertResource.Parameters[0].Value = type;
+            _upsertResource.Parameters[1].Value = id;
+            _upsertResource.Parameters[2].Value = version;
+            _upsertResource.Parameters[3].Value = seq;
+            _upsertResource.Parameters[4].Value = deleted ? 1 : 0;
+            _upsertResource.ExecuteNonQuery();
+            return new StoredResource(type, id, version, lastUpdated, deleted, json, seq, method);
+        }
+
+        public void Dispose() => _connection.Dispose();
+    }
+
+    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+            command.Parameters.Add(new SqliteParameter(name, null));
+        command.Prepare();
+        return command;
+    }
+}

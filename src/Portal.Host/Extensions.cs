@@ -1,0 +1,35 @@
+using Fhir.Server;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Portal.Host.Configuration;
+using Portal.Host.Demo;
+using Portal.Host.Health;
+
+namespace Portal.Host;
+
+public static class Extensions
+{
+    /// <summary>Checks the configuration, then registers the parts this instance runs.</summary>
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        StartupChecks.Validate(builder.Configuration);
+        var services = builder.Services;
+        services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateOnStart();
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
+        services.AddFhirServer(builder.Configuration);
+        services.AddSingleton<DemoPractice>();
+        services.AddHostedService<PortalStartup>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        return builder;
+    }
+
+    public static WebApplication MapPortal(this WebApplication app)
+    {
+        var roles = PortalOptions.ParseRoles(app.Configuration[$"{PortalOptions.Section}:Roles"] ?? "all");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        if (roles.HasFlag(PortalRoles.Fhir))
+            app.MapFhirServer();
+        return app;
+    }
+}

@@ -1,0 +1,48 @@
+using Fhir.Server;
+using Fhir.Server.Store;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Portal.Host.Configuration;
+using Portal.Host.Demo;
+
+namespace Portal.Host;
+
+/// <summary>
+/// Runs before the server accepts requests: schema migrations, then the demo practice. After start
+/// it logs where everything is.
+/// </summary>
+public sealed class PortalStartup(
+    IServiceProvider services,
+    IStoreInitializer store,
+    IOptions<DemoOptions> demo,
+    IOptions<PortalOptions> portal,
+    IServer server,
+    ILogger<PortalStartup> logger) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        services.InitializeFhirStore();
+        if (demo.Value.Seed)
+            await services.GetRequiredService<DemoPractice>().SeedAsync(cancellationToken);
+    }
+
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var root = addresses.FirstOrDefault() ?? "(no address)";
+        logger.LogInformation("Roles: {Roles}", portal.Value.ParsedRoles);
+        logger.LogInformation("Database: {Database}", store.Describe());
+        logger.LogInformation("FHIR R4 endpoint: {Url}/fhir (CapabilityStatement at {Url}/fhir/metadata)", root, root);
+        logger.LogInformation("Health: {Url}/health/live and {Url}/health/ready", root, root);
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
