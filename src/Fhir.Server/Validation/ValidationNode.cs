@@ -1,0 +1,89 @@
+using Fhir.Server.Definitions;
+
+namespace Fhir.Server.Validation;
+
+/// <summary>How a child's JSON value is validated.</summary>
+internal enum ValueKind
+{
+    Primitive,
+    Complex,
+    Resource,
+}
+
+/// <summary>A child element as reached by one JSON property name (choice elements have one per type).</summary>
+internal sealed record ValidationChild(
+    int Index,
+    string JsonName,
+    ElementModel Element,
+    string? TypeCode,
+    ValueKind Kind,
+    StructureDefinitionModel? Primitive,
+    ElementModel? Owner)
+{
+    /// <summary>Primitive typed with a FHIRPath System type (Element.id, Extension.url): no <c>_x</c> companion.</summary>
+    public bool IsSystemTyped { get; init; }
+}
+
+/// <summary>
+/// The children of an element (inline, via contentReference or from its type), precomputed once for
+/// the validator's hot loop: lookup by JSON name and the indexes of the required ones.
+/// </summary>
+internal sealed class ValidationNode
+{
+    public ValidationNode(ElementModel owner, FhirDefinitions definitions)
+    {
+        Owner = owner;
+        var children = owner.Children;
+        Elements = [.. children];
+        var byName = new Dictionary<string, ValidationChild>(StringComparer.Ordinal);
+        var required = new List<int>();
+        for (var i = 0; i < Elements.Length; i++)
+        {
+            var element = Elements[i];
+            if (element.Min > 0) required.Add(i);
+            if (element.IsChoice)
+            {
+                foreach (var type in element.Types)
+                {
+                    var jsonName = element.ChoiceBaseName + char.ToUpperInvariant(type.Code[0]) + type.Code[1..];
+                    byName[jsonName] = Create(i, jsonName, element, type, definitions);
+                }
+            }
+            else
+            {
+                byName[element.Name] = Create(i, element.Name, element, element.Types.Count == 1 ? element.Types[0] : null, definitions);
+            }
+        }
+        ByJsonName = byName;
+        Required = [.. required];
+    }
+
+    public ElementModel Owner { get; }
+
+    public ElementModel[] Elements { get; }
+
+    public Dictionary<string, ValidationChild> ByJsonName { get; }
+
+    public int[] Required { get; }
+
+    private static ValidationChild Create(int index, string jsonName, ElementModel element, ElementType? type, FhirDefinitions definitions)
+    {
+        if (type is null || element.HasInlineChildren)
+        {
+            return new ValidationChild(index, jsonName, element, type?.Code, ValueKind.Complex, null, element);
+        }
+        if (type.IsSystemType || definitions.IsPrimitiveType(type.Code))
+        {
+            return new ValidationChild(index, jsonName, element, type.Code, ValueKind.Primitive, definitions.GetStructure(type.Code), null)
+            {
+                IsSystemTyped = type.IsSystemType,
+            };
+        }
+        if (type.Code == "Resource" || definitions.IsResourceType(type.Code))
+        {
+            return new ValidationChild(index, jsonName, element, type.Code, ValueKind.Resource, null, null);
+        }
+        var structure = definitions.GetStructure(type.Code) ?? definitions.GetStructure("Element")!;
+        return new ValidationChild(index, jsonName, element, type.Code, ValueKind.Complex, null, structure.Root);
+    }
+}
