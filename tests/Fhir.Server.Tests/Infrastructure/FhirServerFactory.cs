@@ -1,0 +1,80 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Fhir.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real host (Portal.Host's Program) over a fresh SQLite file per factory, without the demo
+/// practice unless asked for. Requests go through the whole HTTP pipeline.
+/// </summary>
+public class FhirServerFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public FhirServerFactory() : this([])
+    {
+    }
+
+    protected FhirServerFactory(Dictionary<string, string?> settings)
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "portal-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDirectory);
+        _settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Portal"] = $"Data Source={Path.Combine(DataDirectory, "portal.db")}",
+            ["Demo:Seed"] = "false",
+        };
+        foreach (var (k, v) in settings)
+            _settings[k] = v;
+    }
+
+    public string DataDirectory { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (k, v) in _settings)
+            builder.UseSetting(k, v);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+public static class FhirHttp
+{
+    public static StringContent Json(string json, string mediaType = "application/fhir+json") =>
+        new(json, Encoding.UTF8, mediaType);
+
+    public static StringContent Json(object value) => Json(JsonSerializer.Serialize(value));
+
+    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public static async Task<HttpResponseMessage> PutWithIfMatchAsync(this HttpClient client, string url, string json, string etag)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = Json(json) };
+        request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag));
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>The first issue's diagnostics, for assertion messages.</summary>
+    public static string Diagnostics(this JsonElement outcome) =>
+        outcome.TryGetProperty("issue", out var issues) && issues.GetArrayLength() > 0
+            ? string.Join(" | ", issues.EnumerateArray().Select(i => i.TryGetProperty("diagnostics", out var d) ? d.GetString() : "?"))
+            : outcome.ToString();
+}
