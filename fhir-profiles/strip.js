@@ -27,7 +27,10 @@ function stripElement(e) {
   for (const k of Object.keys(e)) if (k.startsWith('fixed') || k.startsWith('pattern') ||
     k.startsWith('minValue') || k.startsWith('maxValue')) r[k] = e[k];
   if (e.binding) r.binding = pick(e.binding, ['strength', 'valueSet']);
-  if (e.constraint) r.constraint = e.constraint.map((c) => pick(c, ['key', 'severity', 'human', 'expression', 'source']));
+  // ele-1 (a value or children) repeats on every element and is a third of the file; the
+  // validator enforces it structurally (no empty objects, arrays or strings).
+  const constraints = (e.constraint || []).filter((c) => c.key !== 'ele-1');
+  if (constraints.length) r.constraint = constraints.map((c) => pick(c, ['key', 'severity', 'human', 'expression', 'source']));
   return r;
 }
 function stripStructure(sd) {

@@ -78,28 +78,17 @@ public sealed class FhirDefinitions
             files.AddRange(System.IO.Directory.GetFiles(project, "*.json", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal));
         }
 
+        // Not disposed: the structures keep JsonElements into them to build their element trees on first use.
         var documents = new JsonDocument[files.Count];
         Parallel.For(0, files.Count, i => documents[i] = JsonDocument.Parse(File.ReadAllBytes(files[i])));
-        try
+        foreach (var document in documents)
         {
-            var structures = new List<(StructureDefinitionModel Model, JsonElement Json)>();
-            foreach (var document in documents)
+            foreach (var resource in Resources(document.RootElement))
             {
-                foreach (var resource in Resources(document.RootElement))
-                {
-                    definitions.Add(resource, structures);
-                }
+                definitions.Add(resource);
             }
-            foreach (var (model, json) in structures)
-            {
-                BuildElements(model, json);
-            }
-            definitions.Index();
         }
-        finally
-        {
-            foreach (var document in documents) document?.Dispose();
-        }
+        definitions.Index();
         return definitions;
     }
 
@@ -119,7 +108,7 @@ public sealed class FhirDefinitions
         }
     }
 
-    private void Add(JsonElement resource, List<(StructureDefinitionModel, JsonElement)> structures)
+    private void Add(JsonElement resource)
     {
         switch (resource.GetProperty("resourceType").GetString())
         {
@@ -131,10 +120,10 @@ public sealed class FhirDefinitions
                     kind: resource.GetProperty("kind").GetString()!,
                     isAbstract: resource.TryGetProperty("abstract", out var a) && a.GetBoolean(),
                     baseDefinition: OptionalString(resource, "baseDefinition"),
-                    derivation: OptionalString(resource, "derivation"));
+                    derivation: OptionalString(resource, "derivation"),
+                    snapshot: resource.GetProperty("snapshot").GetProperty("element"));
                 _byUrl[model.Url] = model;
                 if (!model.IsProfile) _byType[model.Type] = model;
-                structures.Add((model, resource));
                 break;
             case "SearchParameter":
                 _searchParameters.Add(ReadSearchParameter(resource));
@@ -229,10 +218,9 @@ public sealed class FhirDefinitions
         _ => [],
     };
 
-    private static void BuildElements(StructureDefinitionModel model, JsonElement json)
+    internal static void BuildElements(StructureDefinitionModel model, JsonElement snapshot)
     {
         var all = new List<ElementModel>();
-        var snapshot = json.GetProperty("snapshot").GetProperty("element");
         ElementModel? root = null;
         var stack = new List<ElementModel>();
         var slicedPrefix = (string?)null;
@@ -297,8 +285,7 @@ public sealed class FhirDefinitions
             model.Index(element);
             all.Add(element);
         }
-        model.Root = root ?? throw new InvalidDataException($"{model.Url}: empty snapshot.");
-        model.Elements = all;
+        if (root is null) throw new InvalidDataException($"{model.Url}: empty snapshot.");
         foreach (var element in contentReferences)
         {
             var target = element.ContentReference!;
@@ -306,10 +293,7 @@ public sealed class FhirDefinitions
             element.ContentReferenceTarget = model.ByExactPath(target[(hash + 1)..])
                 ?? throw new InvalidDataException($"{model.Url}: contentReference '{target}' of '{element.Path}' not found.");
         }
-        if (model.IsPrimitive)
-        {
-            model.PrimitiveRegex = model.ByExactPath(model.Type + ".value")?.Regex;
-        }
+        model.SetTree(root, all, model.IsPrimitive ? model.ByExactPath(model.Type + ".value")?.Regex : null);
     }
 
     private static int MinOf(JsonElement e) => e.TryGetProperty("min", out var min) ? min.GetInt32() : 0;

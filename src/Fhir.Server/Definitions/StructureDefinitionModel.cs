@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Fhir.Server.Definitions;
@@ -11,11 +12,21 @@ public sealed class StructureDefinitionModel
     internal const string CoreUrlPrefix = "http://hl7.org/fhir/StructureDefinition/";
 
     private readonly Dictionary<string, ElementModel> _byPath = new(StringComparer.Ordinal);
+    private readonly Lazy<bool> _built;
+    private ElementModel? _root;
+    private IReadOnlyList<ElementModel> _elements = [];
+    private string? _primitiveRegex;
     private Regex? _primitivePattern;
 
+    // The element tree is built on first use: loading stays fast and most types are never touched.
     internal StructureDefinitionModel(FhirDefinitions definitions, string url, string name, string type, string kind,
-        bool isAbstract, string? baseDefinition, string? derivation)
+        bool isAbstract, string? baseDefinition, string? derivation, JsonElement snapshot)
     {
+        _built = new Lazy<bool>(() =>
+        {
+            FhirDefinitions.BuildElements(this, snapshot);
+            return true;
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
         Definitions = definitions;
         Url = url;
         Name = name;
@@ -51,21 +62,38 @@ public sealed class StructureDefinitionModel
 
     public bool IsResource => Kind == "resource";
 
-    public ElementModel Root { get; internal set; } = null!;
+    public ElementModel Root => Built()._root!;
 
     /// <summary>All snapshot elements (slices excluded), in snapshot order.</summary>
-    public IReadOnlyList<ElementModel> Elements { get; internal set; } = [];
+    public IReadOnlyList<ElementModel> Elements => Built()._elements;
 
     /// <summary>For primitive types: the spec's regex for the value (from the value element's regex extension).</summary>
-    public string? PrimitiveRegex { get; internal set; }
+    public string? PrimitiveRegex => Built()._primitiveRegex;
 
-    /// <summary>The primitive regex compiled once, anchored to the whole value.</summary>
+    /// <summary>
+    /// The primitive regex compiled once, anchored to the whole value; non-backtracking so that
+    /// untrusted input cannot make matching slow.
+    /// </summary>
     public Regex? PrimitivePattern => PrimitiveRegex is null
         ? null
-        : _primitivePattern ??= new Regex("^(?:" + PrimitiveRegex + ")$", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        : _primitivePattern ??= new Regex("^(?:" + PrimitiveRegex + ")$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+
+    private StructureDefinitionModel Built()
+    {
+        _ = _built.Value;
+        return this;
+    }
+
+    internal void SetTree(ElementModel root, IReadOnlyList<ElementModel> elements, string? primitiveRegex)
+    {
+        _root = root;
+        _elements = elements;
+        _primitiveRegex = primitiveRegex;
+    }
 
     internal void Index(ElementModel element) => _byPath[element.Path] = element;
 
+    /// <summary>Only for use while building the tree.</summary>
     internal ElementModel? ByExactPath(string path) => _byPath.GetValueOrDefault(path);
 
     /// <summary>
@@ -75,7 +103,7 @@ public sealed class StructureDefinitionModel
     /// </summary>
     public ElementModel? FindElement(string path)
     {
-        if (_byPath.TryGetValue(path, out var exact)) return exact;
+        if (Built()._byPath.TryGetValue(path, out var exact)) return exact;
         var segments = path.Split('.');
         if (segments[0] != Root.Path && segments[0] != Type) return null;
         var current = Root;

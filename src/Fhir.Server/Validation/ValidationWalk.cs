@@ -119,10 +119,9 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
             var element = elements[index];
             if (counts[index] < element.Min)
             {
-                var shown = element.IsChoice ? element.ChoiceBaseName + "[x]" : element.Name;
                 Error(IssueType.Required,
-                    $"Element '{shown}' is required (minimum cardinality {element.Min}) but {(counts[index] == 0 ? "is missing" : $"occurs {counts[index]} time(s)")}.",
-                    shown);
+                    $"Element '{element.Name}' is required (minimum cardinality {element.Min}) but {(counts[index] == 0 ? "is missing" : $"occurs {counts[index]} time(s)")}.",
+                    element.ChoiceBaseName);
             }
         }
 
@@ -327,6 +326,11 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
             Error(IssueType.Structure, $"A value of type {type} must not be an empty string.");
             return;
         }
+        if (HasControlCharacter(text))
+        {
+            Error(IssueType.Value, $"'{Shorten(text)}' is not a valid {type}: characters below U+0020 other than tab, CR and LF are not allowed.");
+            return;
+        }
         var pattern = child.Primitive?.PrimitivePattern;
         if (pattern is not null && !pattern.IsMatch(text))
         {
@@ -365,6 +369,16 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
         {
             Error(IssueType.Value, $"'{raw}' is not a valid unsignedInt: it must be 0 or more.");
         }
+    }
+
+    // https://hl7.org/fhir/R4/datatypes.html#string: the spec's regex (\S) does not exclude them.
+    private static bool HasControlCharacter(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c < ' ' && c != '\t' && c != '\r' && c != '\n') return true;
+        }
+        return false;
     }
 
     private static bool IsRealDate(string text)

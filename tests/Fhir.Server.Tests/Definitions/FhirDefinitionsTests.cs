@@ -22,6 +22,18 @@ public sealed class FhirDefinitionsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AllStructures_BuildTheirElementTrees()
+    {
+        var names = Defs.ResourceTypes.Concat(["Element", "BackboneElement", "Resource", "DomainResource", "HumanName", "Extension", "string", "xhtml"]);
+        foreach (var name in names)
+        {
+            var structure = Defs.GetStructure(name)!;
+            Assert.Equal(structure.Type, structure.Root.Path);
+            Assert.All(structure.Elements, e => Assert.True(e.ContentReference is null || e.ContentReferenceTarget is not null, e.Path));
+        }
+    }
+
+    [Fact]
     public void Load_MissingFolder_FailsWithClearMessage()
     {
         var ex = Assert.Throws<DirectoryNotFoundException>(() => FhirDefinitions.Load("/nonexistent/fhir-profiles"));
