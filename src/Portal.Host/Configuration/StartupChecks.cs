@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Fhir.Server;
 using Fhir.Server.Store;
 using Fhir.Server.Store.Sqlite;
@@ -46,6 +47,12 @@ public static class StartupChecks
         catch (InvalidOperationException ex)
         {
             throw new PortalConfigurationException(BinderMessage(section, ex));
+        }
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            throw new PortalConfigurationException(string.Join("; ", results.Select(r =>
+                $"{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}")));
         }
         return options;
     }

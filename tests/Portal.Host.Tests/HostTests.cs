@@ -1,0 +1,98 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Portal.Host.Tests;
+
+/// <summary>The host with the demo practice, over a temporary SQLite file.</summary>
+public sealed class DemoHostFactory : WebApplicationFactory<Program>
+{
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "portal-host-tests", Guid.NewGuid().ToString("N"));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Directory.CreateDirectory(DataDirectory);
+        builder.UseSetting("ConnectionStrings:Portal", $"Data Source={Path.Combine(DataDirectory, "portal.db")}");
+        builder.UseSetting("Demo:Seed", "true");
+        builder.UseSetting("Demo:SlotDays", "7");
+    }
+}
+
+public class HostTests(DemoHostFactory factory) : IClassFixture<DemoHostFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task HealthLive_And_Ready_Answer200()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task DemoPractice_HasOrganizationWithAgbAndStaff()
+    {
+        var org = await Json("/fhir/Organization/praktijk-de-linde");
+        Assert.Equal("http://fhir.nl/fhir/NamingSystem/agb-z", org.GetProperty("identifier")[0].GetProperty("system").GetString());
+        foreach (var id in new[] { "huisarts-de-vries", "huisarts-jansen", "huisarts-bakker", "poh-visser", "assistent-de-boer", "assistent-mulder" })
+            Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync($"/fhir/Practitioner/{id}")).StatusCode);
+        var group = await Json("/fhir/PractitionerRole/groep-de-assistentes");
+        Assert.Equal("De assistentes", group.GetProperty("code")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task DemoPractice_PatientsHaveValidBsnAndChildrenOf10And14()
+    {
+        foreach (var id in new[] { "patient-emma-de-jong", "patient-sophie-de-jong", "patient-daan-de-jong", "patient-pieter-van-den-berg" })
+        {
+            var patient = await Json($"/fhir/Patient/{id}");
+            var bsn = patient.GetProperty("identifier")[0];
+            Assert.Equal("http://fhir.nl/fhir/NamingSystem/bsn", bsn.GetProperty("system").GetString());
+            Assert.True(Fhir.Server.Validation.Bsn.IsValid(bsn.GetProperty("value").GetString()));
+        }
+        Assert.Equal(10, Age(await Json("/fhir/Patient/patient-sophie-de-jong")));
+        Assert.Equal(14, Age(await Json("/fhir/Patient/patient-daan-de-jong")));
+        var parent = await Json("/fhir/RelatedPerson/ouder-patient-emma-de-jong-van-patient-sophie-de-jong");
+        Assert.Equal("Patient/patient-sophie-de-jong", parent.GetProperty("patient").GetProperty("reference").GetString());
+    }
+
+    [Fact]
+    public async Task DemoPractice_HasRecordAndFreeSlots()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/fhir/MedicationRequest/med-pieter-metformine")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/fhir/Observation/lab-pieter-hba1c-2")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/fhir/AllergyIntolerance/allergie-fatima-penicilline")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/fhir/Condition/cond-pieter-dm2")).StatusCode);
+        var slots = await Json("/fhir/Slot/_history?_count=500");
+        Assert.True(slots.GetProperty("entry").GetArrayLength() > 20);
+        Assert.All(slots.GetProperty("entry").EnumerateArray(), e => Assert.Equal("free", e.GetProperty("resource").GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public async Task DemoPractice_SeedingTwice_ChangesNothing()
+    {
+        var before = await Json("/fhir/_history?_count=1");
+        var services = factory.Services;
+        var seeder = (Portal.Host.Demo.DemoPractice)services.GetService(typeof(Portal.Host.Demo.DemoPractice))!;
+        await seeder.SeedAsync(CancellationToken.None);
+        var after = await Json("/fhir/_history?_count=1");
+        Assert.Equal(before.GetProperty("entry")[0].GetProperty("fullUrl").GetString(), after.GetProperty("entry")[0].GetProperty("fullUrl").GetString());
+        Assert.Equal("1", (await Json("/fhir/Patient/patient-emma-de-jong")).GetProperty("meta").GetProperty("versionId").GetString());
+    }
+
+    private async Task<JsonElement> Json(string url)
+    {
+        var response = await _client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    private static int Age(JsonElement patient)
+    {
+        var birth = DateOnly.Parse(patient.GetProperty("birthDate").GetString()!);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var age = today.Year - birth.Year;
+        return birth.AddYears(age) > today ? age - 1 : age;
+    }
+}
