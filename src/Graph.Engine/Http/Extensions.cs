@@ -1,0 +1,34 @@
+using Graph.Engine.Execution;
+using Graph.Engine.Types;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Graph.Engine.Http;
+
+public static class Extensions
+{
+    /// <summary>Registers the schema (built once, at first use) and its executor as singletons.</summary>
+    public static IServiceCollection AddGraphEngine(this IServiceCollection services, Func<IServiceProvider, Schema> schema, Action<GraphEngineOptions>? configure = null)
+    {
+        var options = new GraphEngineOptions();
+        configure?.Invoke(options);
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new GraphExecutor(schema(sp), options));
+        return services;
+    }
+
+    /// <summary>Maps a GraphQL-over-HTTP endpoint (GET and POST) at <paramref name="pattern"/>.</summary>
+    public static IEndpointConventionBuilder MapGraphQL(this IEndpointRouteBuilder endpoints, string pattern = "/graphql", Action<GraphEndpointOptions>? configure = null)
+    {
+        var options = new GraphEndpointOptions();
+        configure?.Invoke(options);
+        GraphQLHttpHandler? handler = null;
+        return endpoints.Map(pattern, (HttpContext http) =>
+        {
+            handler ??= new GraphQLHttpHandler(http.RequestServices.GetRequiredService<GraphExecutor>(), options);
+            return handler.HandleAsync(http);
+        });
+    }
+}
