@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# FHIR CRUD benchmark (issue 2): wrk on loopback against the Release build of Portal.Host, and in the
+# same run a bare ASP.NET Core endpoint serving the same bytes from memory as the ceiling.
+# Usage: bench/fhir/run.sh            (DURATION=15s CONNECTIONS=32 by default)
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+here="$repo/bench/fhir"
+duration="${DURATION:-15s}"
+connections="${CONNECTIONS:-32}"
+work="$(mktemp -d /tmp/fhir-bench.XXXXXX)"
+host_port=5181
+ceiling_port=5182
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+step() { echo; echo "== [$1/6] $2"; }
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)"
+  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
+fi
+
+step 1 "building Release (Portal.Host and the ceiling)"
+dotnet publish "$repo/src/Portal.Host" -c Release -o "$work/host" -nologo -v q >/dev/null
+dotnet publish "$repo/bench/Ceiling" -c Release -o "$work/ceiling" -nologo -v q >/dev/null
+
+wait_ready() {
+  for _ in $(seq 1 120); do
+    curl -sf "$1" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "server at $1 did not become ready" >&2
+  return 1
+}
+
+step 2 "starting Portal.Host on 127.0.0.1:$host_port (empty SQLite database in $work)"
+(cd "$work" && exec dotnet host/Portal.Host.dll --urls "http://127.0.0.1:$host_port" \
+   "--ConnectionStrings:Portal=Data Source=$work/portal.db" --Demo:Seed=false \
+   --Logging:LogLevel:Default=Warning > "$work/host.log" 2>&1) &
+host_pid=$!
+pids+=("$host_pid")
+wait_ready "http://127.0.0.1:$host_port/health/ready"
+
+# wrk prints "Requests/sec: N" and, with --latency, "50% 1.23ms" style lines.
+rps() { awk '/Requests\/sec/ {print int($2)}' "$1"; }
+pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
+errors() { awk '/Non-2xx/ {print $5}' "$1" | grep . || echo 0; }
+
+run_wrk() { # name url [lua]
+  local name=$1 url=$2 lua=${3:-}
+  echo "   wrk -t2 -c$connections -d$duration $url"
+  if [ -n "$lua" ]; then
+    wrk -t2 -c"$connections" -d"$duration" --latency -s "$lua" "$url" > "$work/$name.txt"
+  else
+    wrk -t2 -c"$connections" -d"$duration" --latency "$url" > "$work/$name.txt"
+  fi
+  echo "   $(rps "$work/$name.txt") req/s, p50 $(pct "$work/$name.txt" 50%), p99 $(pct "$work/$name.txt" 99%), non-2xx $(errors "$work/$name.txt")"
+}
+
+step 3 "create throughput"
+BODY_FILE="$here/patient.json" run_wrk create-patient "http://127.0.0.1:$host_port/fhir/Patient" "$here/create.lua"
+BODY_FILE="$here/observation.json" run_wrk create-observation "http://127.0.0.1:$host_port/fhir/Observation" "$here/create.lua"
+
+step 4 "read by id (ids of 5,000 created patients)"
+node -e '
+  const base = process.argv[1]; const want = 5000; const ids = [];
+  (async () => {
+    let url = base + "/fhir/Patient/_history?_count=1000";
+    while (url && ids.length < want) {
+      const b = await (await fetch(url)).json();
+      for (const e of b.entry || []) if (e.resource) ids.push(e.resource.id);
+      const next = (b.link || []).find(l => l.relation === "next");
+      url = next ? next.url : null;
+    }
+    require("fs").writeFileSync(process.argv[2], [...new Set(ids)].slice(0, want).join("\n") + "\n");
+  })();' "http://127.0.0.1:$host_port" "$work/ids.txt"
+echo "   $(wc -l < "$work/ids.txt") ids"
+IDS_FILE="$work/ids.txt" run_wrk read "http://127.0.0.1:$host_port" "$here/read.lua"
+peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$(pgrep -f "host/Portal.Host.dll" | head -1)/status")
+
+step 5 "ceiling: bare ASP.NET Core serving the same bytes"
+curl -sf "http://127.0.0.1:$host_port/fhir/Patient/$(head -1 "$work/ids.txt")" > "$work/patient-body.json"
+(exec dotnet "$work/ceiling/Ceiling.dll" --urls "http://127.0.0.1:$ceiling_port" "--Body=$work/patient-body.json" > "$work/ceiling.log" 2>&1) &
+pids+=("$!")
+wait_ready "http://127.0.0.1:$ceiling_port/fhir/Patient/x"
+IDS_FILE="$work/ids.txt" run_wrk ceiling "http://127.0.0.1:$ceiling_port" "$here/read.lua"
+
+step 6 "results"
+read_rps=$(rps "$work/read.txt"); ceiling_rps=$(rps "$work/ceiling.txt")
+db_bytes=$(du -cb "$work"/portal.db* | tail -1 | cut -f1)
+cat <<RESULT
+| figure | value |
+|---|---|
+| date, machine | $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load generator on the same machine |
+| create Patient | $(rps "$work/create-patient.txt")/s (p50 $(pct "$work/create-patient.txt" 50%), p99 $(pct "$work/create-patient.txt" 99%), non-2xx $(errors "$work/create-patient.txt")) |
+| create Observation | $(rps "$work/create-observation.txt")/s (p50 $(pct "$work/create-observation.txt" 50%), p99 $(pct "$work/create-observation.txt" 99%), non-2xx $(errors "$work/create-observation.txt")) |
+| read by id | ${read_rps}/s (p50 $(pct "$work/read.txt" 50%), p99 $(pct "$work/read.txt" 99%), non-2xx $(errors "$work/read.txt")) |
+| ceiling (same bytes from memory) | ${ceiling_rps}/s (p50 $(pct "$work/ceiling.txt" 50%), p99 $(pct "$work/ceiling.txt" 99%)) |
+| read as share of ceiling | $(( read_rps * 100 / ceiling_rps ))% |
+| peak memory of the host (VmHWM) | $(( peak_kb / 1024 )) MiB |
+| database after the run | $(( db_bytes / 1048576 )) MiB |
+RESULT
