@@ -26,8 +26,22 @@ public interface IResourceStore
 /// <summary>What a unit of work may do inside the write transaction.</summary>
 public interface IWriteSession
 {
+    /// <summary>The connection of the open transaction, for modules (such as search indexing) that write their own tables in it.</summary>
+    System.Data.Common.DbConnection Connection { get; }
+
     StoredResource? ReadCurrent(string type, string id);
 
     /// <summary>Appends a version and makes it current. The caller decides the version number.</summary>
     StoredResource Append(string type, string id, long version, DateTimeOffset lastUpdated, string method, byte[]? json);
+}
+
+/// <summary>
+/// Runs inside the write transaction after every new version (search indexes, for example), so what
+/// it writes commits or rolls back together with the resource. <paramref name="resource"/> is the
+/// validated body (the server's id, versionId and lastUpdated are in <paramref name="stored"/>), or
+/// null for a delete.
+/// </summary>
+public interface IResourceIndexer
+{
+    void Index(IWriteSession session, StoredResource stored, System.Text.Json.JsonElement? resource);
 }

@@ -10,6 +10,20 @@ namespace Fhir.Server.Features.Resources;
 
 public sealed record WriteOutcome(StoredResource Resource, bool Created);
 
+/// <summary>A resource that passed validation for its type; the session-level writes accept only these.</summary>
+public sealed class ValidatedResource
+{
+    internal ValidatedResource(string type, JsonElement root)
+    {
+        Type = type;
+        Root = root;
+    }
+
+    public string Type { get; }
+
+    public JsonElement Root { get; }
+}
+
 /// <summary>
 /// The one write path for clinical data: every create, update, patch and delete, whichever door it
 /// came in by, is checked, validated, versioned and stored here.
@@ -19,6 +33,7 @@ public sealed partial class ResourceService(
     IResourceStore store,
     FhirDefinitions definitions,
     ResourceValidator validator,
+    IEnumerable<IResourceIndexer> indexers,
     TimeProvider clock)
 {
     public FhirDefinitions Definitions => definitions;
@@ -76,15 +91,8 @@ public sealed partial class ResourceService(
     {
         using (document)
         {
-            Validate(document.RootElement, type);
-            var id = NewId();
-            var root = document.RootElement;
-            return await store.WriteAsync(session =>
-            {
-                var now = Now();
-                var json = FhirJson.WithIdAndMeta(root, id, 1, now);
-                return new WriteOutcome(session.Append(type, id, 1, now, "POST", json), Created: true);
-            }, ct);
+            var resource = Validate(document.RootElement, type);
+            return await store.WriteAsync(session => new WriteOutcome(CreateIn(session, resource), Created: true), ct);
         }
     }
 
@@ -109,8 +117,8 @@ public sealed partial class ResourceService(
                 if (bodyId.GetString() != id)
                     throw FhirException.BadRequest($"The id in the resource ({bodyId.GetString()}) differs from the id in the URL ({id})", $"{type}.id");
             }
-            Validate(root, type);
-            return await store.WriteAsync(session => Put(session, type, id, root, ifMatch, "PUT"), ct);
+            var resource = Validate(root, type);
+            return await store.WriteAsync(session => PutIn(session, resource, id, ifMatch), ct);
         }
     }
 
@@ -120,24 +128,27 @@ public sealed partial class ResourceService(
         EnsureType(type);
         EnsureId(id);
         var patch = JsonPatch.Parse(patchBody);
-        return await store.WriteAsync(session =>
-        {
-            var current = session.ReadCurrent(type, id);
-            if (current is null)
-                throw FhirException.NotFound(type, id);
-            if (current.IsDeleted)
-                throw FhirException.Gone(type, id);
-            CheckVersion(type, id, current, ifMatch);
-            var patched = patch.ApplyTo(current.Json!);
-            using var document = JsonDocument.Parse(patched, FhirJson.DocumentOptions);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("resourceType", out var rt) || rt.ValueKind != JsonValueKind.String || rt.GetString() != type
-                || !root.TryGetProperty("id", out var rid) || rid.ValueKind != JsonValueKind.String || rid.GetString() != id)
-                throw new FhirException(422, IssueCodes.Processing, "A patch may not change the resource type or id");
-            Validate(root, type, patchResult: true);
-            return Put(session, type, id, root, ifMatch: null, "PATCH");
-        }, ct);
+        return await store.WriteAsync(session => PatchIn(session, type, id, patch, ifMatch), ct);
+    }
+
+    /// <summary>Applies a JSON Patch to the current version inside the caller's transaction.</summary>
+    public WriteOutcome PatchIn(IWriteSession session, string type, string id, JsonPatch patch, long? ifMatch)
+    {
+        var current = session.ReadCurrent(type, id);
+        if (current is null)
+            throw FhirException.NotFound(type, id);
+        if (current.IsDeleted)
+            throw FhirException.Gone(type, id);
+        CheckVersion(type, id, current, ifMatch);
+        var patched = patch.ApplyTo(current.Json!);
+        using var document = JsonDocument.Parse(patched, FhirJson.DocumentOptions);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("resourceType", out var rt) || rt.ValueKind != JsonValueKind.String || rt.GetString() != type
+            || !root.TryGetProperty("id", out var rid) || rid.ValueKind != JsonValueKind.String || rid.GetString() != id)
+            throw new FhirException(422, IssueCodes.Processing, "A patch may not change the resource type or id");
+        var resource = Validate(root, type, patchResult: true);
+        return PutIn(session, resource, id, ifMatch: null, "PATCH");
     }
 
     /// https://hl7.org/fhir/R4/http.html#delete ; null when there was nothing to delete.
@@ -145,18 +156,21 @@ public sealed partial class ResourceService(
     {
         EnsureType(type);
         EnsureId(id);
-        return await store.WriteAsync(session =>
+        return await store.WriteAsync(session => DeleteIn(session, type, id, ifMatch), ct);
+    }
+
+    /// <summary>Deletes inside the caller's transaction; null when there was nothing to delete.</summary>
+    public StoredResource? DeleteIn(IWriteSession session, string type, string id, long? ifMatch)
+    {
+        var current = session.ReadCurrent(type, id);
+        if (current is null || current.IsDeleted)
         {
-            var current = session.ReadCurrent(type, id);
-            if (current is null || current.IsDeleted)
-            {
-                if (ifMatch is not null)
-                    throw new FhirException(412, IssueCodes.Conflict, $"{type}/{id} does not exist, so If-Match cannot hold");
-                return null;
-            }
-            CheckVersion(type, id, current, ifMatch);
-            return session.Append(type, id, current.Version + 1, Now(), "DELETE", null);
-        }, ct);
+            if (ifMatch is not null)
+                throw new FhirException(412, IssueCodes.Conflict, $"{type}/{id} does not exist, so If-Match cannot hold");
+            return null;
+        }
+        CheckVersion(type, id, current, ifMatch);
+        return Append(session, type, id, current.Version + 1, "DELETE", null);
     }
 
     public Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct = default)
@@ -178,18 +192,32 @@ public sealed partial class ResourceService(
         return issues;
     }
 
-    private WriteOutcome Put(IWriteSession session, string type, string id, JsonElement root, long? ifMatch, string method)
+    /// <summary>Creates with a new server id inside the caller's transaction.</summary>
+    public StoredResource CreateIn(IWriteSession session, ValidatedResource resource, string? id = null) =>
+        Append(session, resource.Type, id ?? NewId(), 1, "POST", resource.Root);
+
+    /// <summary>Updates (or creates with the given id) inside the caller's transaction.</summary>
+    public WriteOutcome PutIn(IWriteSession session, ValidatedResource resource, string id, long? ifMatch, string method = "PUT")
     {
+        var type = resource.Type;
         var current = session.ReadCurrent(type, id);
         if (current is null && ifMatch is not null)
             throw new FhirException(412, IssueCodes.Conflict, $"{type}/{id} does not exist, so If-Match cannot hold");
         if (current is not null)
             CheckVersion(type, id, current, ifMatch);
         var version = (current?.Version ?? 0) + 1;
-        var now = Now();
-        var json = FhirJson.WithIdAndMeta(root, id, version, now);
-        var stored = session.Append(type, id, version, now, method, json);
+        var stored = Append(session, type, id, version, method, resource.Root);
         return new WriteOutcome(stored, Created: current is null || current.IsDeleted);
+    }
+
+    private StoredResource Append(IWriteSession session, string type, string id, long version, string method, JsonElement? root)
+    {
+        var now = Now();
+        var json = root is { } r ? FhirJson.WithIdAndMeta(r, id, version, now) : null;
+        var stored = session.Append(type, id, version, now, method, json);
+        foreach (var indexer in indexers)
+            indexer.Index(session, stored, root);
+        return stored;
     }
 
     private static void CheckVersion(string type, string id, StoredResource current, long? ifMatch)
@@ -199,11 +227,14 @@ public sealed partial class ResourceService(
                 $"Version conflict: {type}/{id} is at version {current.Version}, If-Match asked for {expected}");
     }
 
-    private void Validate(JsonElement root, string type, bool patchResult = false)
+    /// <summary>Validates a resource for writing; throws a 400/422 FhirException with the issues when it is not valid.</summary>
+    public ValidatedResource Validate(JsonElement root, string type, bool patchResult = false)
     {
+        EnsureType(type);
         var (status, issues) = Inspect(root, type);
         if (status != 0)
             throw new FhirException(patchResult ? 422 : status, issues);
+        return new ValidatedResource(type, root);
     }
 
     /// <summary>Status 0 when valid; otherwise 400 for malformed resources, 422 for rule or profile violations.</summary>

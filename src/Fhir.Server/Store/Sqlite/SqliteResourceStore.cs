@@ -322,6 +322,8 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
             _rollbackToSavepoint = Prepare(connection, "ROLLBACK TO unit");
         }
 
+        public System.Data.Common.DbConnection Connection => _connection;
+
         public void CommitBatch(List<IWriteRequest> batch)
         {
             _begin.ExecuteNonQuery();
