@@ -43,8 +43,14 @@ public sealed class ElementModel
     /// <summary>Maximum cardinality; -1 means unbounded (<c>*</c>).</summary>
     public int Max { get; }
 
-    /// <summary>True when the JSON form is an array (max is not 1).</summary>
-    public bool IsArray => Max != 1 && Max != 0;
+    /// <summary>Maximum cardinality in the base definition (-1 = *); profiles may narrow <see cref="Max"/> but not the JSON shape.</summary>
+    public int BaseMax { get; internal set; }
+
+    /// <summary>
+    /// True when the JSON form is an array: the base definition allows more than one, even if a
+    /// profile narrows the maximum. https://hl7.org/fhir/R4/json.html#choice
+    /// </summary>
+    public bool IsArray => BaseMax is not (0 or 1);
 
     public IReadOnlyList<ElementType> Types { get; }
 

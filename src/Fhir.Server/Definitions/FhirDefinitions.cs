@@ -242,6 +242,7 @@ public sealed class FhirDefinitions
             }
 
             var element = new ElementModel(model, path, MinOf(e), MaxOf(e), ReadTypes(e));
+            element.BaseMax = e.TryGetProperty("base", out var baseDefinition) ? MaxOf(baseDefinition) : element.Max;
             if (e.TryGetProperty("contentReference", out var cr))
             {
                 element.ContentReference = cr.GetString();

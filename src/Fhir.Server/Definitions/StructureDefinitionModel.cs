@@ -71,12 +71,10 @@ public sealed class StructureDefinitionModel
     public string? PrimitiveRegex => Built()._primitiveRegex;
 
     /// <summary>
-    /// The primitive regex compiled once, anchored to the whole value; non-backtracking so that
-    /// untrusted input cannot make matching slow.
+    /// The primitive regex compiled once, anchored to the whole value, with XML Schema meaning of
+    /// <c>\s</c> (see <see cref="SpecRegex"/>).
     /// </summary>
-    public Regex? PrimitivePattern => PrimitiveRegex is null
-        ? null
-        : _primitivePattern ??= new Regex("^(?:" + PrimitiveRegex + ")$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    public Regex? PrimitivePattern => PrimitiveRegex is null ? null : _primitivePattern ??= SpecRegex.Compile(PrimitiveRegex);
 
     private StructureDefinitionModel Built()
     {

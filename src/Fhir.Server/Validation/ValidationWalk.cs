@@ -162,7 +162,7 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
             }
             if ((hasValue && value.ValueKind == JsonValueKind.Array) || (hasCompanion && companion.ValueKind == JsonValueKind.Array))
             {
-                Error(IssueType.Structure, $"Element '{child.JsonName}' has maximum cardinality {element.Max} and must not be an array.");
+                Error(IssueType.Structure, $"Element '{child.JsonName}' has maximum cardinality {MaxText(element.BaseMax)} and must not be an array.");
                 return 1;
             }
             if (hasValue && value.ValueKind == JsonValueKind.Null)
@@ -188,7 +188,7 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
         var element = child.Element;
         if (hasValue && value.ValueKind != JsonValueKind.Array)
         {
-            Error(IssueType.Structure, $"Element '{child.JsonName}' has maximum cardinality {MaxText(element.Max)} and must be an array, found {Describe(value)}.");
+            Error(IssueType.Structure, $"Element '{child.JsonName}' has maximum cardinality {MaxText(element.BaseMax)} and must be an array, found {Describe(value)}.");
             return 1;
         }
         if (hasCompanion && companion.ValueKind != JsonValueKind.Array)
@@ -209,7 +209,9 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
         }
         if (element.Max >= 0 && length > element.Max)
         {
-            Error(IssueType.Structure, $"Element '{child.JsonName}' has {length} items, more than its maximum cardinality {element.Max}.");
+            Error(IssueType.Structure, element.Max == 0
+                ? $"Element '{child.JsonName}' is not allowed here (maximum cardinality 0)."
+                : $"Element '{child.JsonName}' has {length} items, more than its maximum cardinality {element.Max}.");
         }
         var slot = _path.Count - 1;
         for (var i = 0; i < length; i++)

@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 
 namespace Fhir.Server.Tests.Definitions;
 
+[Collection(Validation.TimingCollection.Name)]
 public sealed class FhirDefinitionsTests(ITestOutputHelper output)
 {
     private static FhirDefinitions Defs => FhirDefinitions.Default;
@@ -13,12 +14,21 @@ public sealed class FhirDefinitionsTests(ITestOutputHelper output)
     {
         var directory = Path.Combine(AppContext.BaseDirectory, FhirDefinitions.FolderName);
         Assert.True(Directory.Exists(Path.Combine(directory, "r4")), "fhir-profiles is copied to the build output");
-        FhirDefinitions.Load(directory); // warm-up (JIT)
-        var watch = Stopwatch.StartNew();
-        var definitions = FhirDefinitions.Load(directory);
-        watch.Stop();
-        output.WriteLine($"Load: {watch.Elapsed.TotalMilliseconds:F0} ms, {definitions.ResourceTypes.Count} resource types, {definitions.SearchParameters.Count} search parameters");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"loading took {watch.Elapsed}");
+        var first = Stopwatch.StartNew();
+        FhirDefinitions.Load(directory);
+        first.Stop();
+        var best = TimeSpan.MaxValue;
+        FhirDefinitions? definitions = null;
+        for (var i = 0; i < 3; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            definitions = FhirDefinitions.Load(directory);
+            watch.Stop();
+            if (watch.Elapsed < best) best = watch.Elapsed;
+        }
+        output.WriteLine($"Load: first {first.Elapsed.TotalMilliseconds:F0} ms, best {best.TotalMilliseconds:F0} ms; " +
+            $"{definitions!.ResourceTypes.Count} resource types, {definitions.SearchParameters.Count} search parameters");
+        Assert.True(best < TimeSpan.FromSeconds(1), $"loading took {best}");
     }
 
     [Fact]

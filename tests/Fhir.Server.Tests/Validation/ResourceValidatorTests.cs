@@ -181,6 +181,13 @@ public sealed class ResourceValidatorTests
         Assert.Contains($"is not a valid {type}", issue.Diagnostics);
     }
 
+    [Theory]
+    [InlineData("""{"resourceType":"Patient","name":[{"family":"van\u00A0Dijk","text":"regel 1\nregel 2\tinspringing"}]}""")]
+    [InlineData("""{"resourceType":"Patient","language":"nl\u00A0NL"}""")]
+    [InlineData("""{"resourceType":"Patient","language":"nl\tNL"}""")]
+    public void Validate_SpecRegexWhitespace_HasXmlSchemaMeaning(string json) =>
+        V.Valid(V.Validate(json));
+
     [Fact]
     public void Validate_MissingRequiredElements_ReportsEachWithLocation()
     {
