@@ -58,25 +58,11 @@ internal static class References
         return null;
     }
 
-    /// <summary>The type and id at the end of a literal reference: <c>[base/]Type/id[/_history/version]</c>.</summary>
-    public static FhirPathResolvedReference? Parse(string reference, Func<string, bool> isResourceType)
-    {
-        var span = reference.AsSpan();
-        int hash = span.IndexOf('#');
-        if (hash >= 0) return null;
-        int query = span.IndexOf('?');
-        if (query >= 0) return null;
-        var segments = reference.Split('/');
-        int n = segments.Length;
-        if (n >= 4 && segments[n - 2] == "_history") n -= 2;
-        if (n < 2) return null;
-        var type = segments[n - 2];
-        var id = segments[n - 1];
-        if (!isResourceType(type) || !IsId(id)) return null;
-        return new FhirPathResolvedReference(type, id, reference);
-    }
+    /// <summary>The marker for a literal reference <c>[base/]Type/id[/_history/version]</c>, or null.</summary>
+    public static FhirPathResolvedReference? Parse(string reference, Func<string, bool> isResourceType) =>
+        ReferenceParts.Parse(reference, isResourceType) is { } parts ? new FhirPathResolvedReference(parts.Type, parts.Id, reference) : null;
 
-    private static bool IsId(string id)
+    internal static bool IsId(string id)
     {
         if (id.Length is 0 or > 64) return false;
         foreach (var c in id)
@@ -84,5 +70,30 @@ internal static class References
             if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '.') return false;
         }
         return true;
+    }
+}
+
+/// <summary>
+/// The parts at the end of a literal reference (https://hl7.org/fhir/R4/references.html#literal):
+/// <c>[base/]Type/id[/_history/version]</c>, where Type is a resource type and id matches the id rule.
+/// </summary>
+public readonly record struct ReferenceParts(string Type, string Id, string? Version)
+{
+    public static ReferenceParts? Parse(string reference, Func<string, bool> isResourceType)
+    {
+        if (reference.Contains('#') || reference.Contains('?')) return null;
+        var segments = reference.Split('/');
+        int n = segments.Length;
+        string? version = null;
+        if (n >= 4 && segments[n - 2] == "_history")
+        {
+            version = segments[n - 1];
+            n -= 2;
+        }
+        if (n < 2) return null;
+        var type = segments[n - 2];
+        var id = segments[n - 1];
+        if (!isResourceType(type) || !References.IsId(id)) return null;
+        return new ReferenceParts(type, id, version);
     }
 }
