@@ -241,7 +241,12 @@ internal static class Executor
         for (var i = 0; i < fields.Length; i++)
         {
             var vt = ExecuteField(ctx, type, source, fields[i], path);
-            if (vt.IsCompletedSuccessfully) values[i] = vt.Result;
+            if (vt.IsCompletedSuccessfully)
+            {
+                values[i] = vt.Result;
+                // A null at a non-null field discards this whole object: resolving its remaining fields is wasted work.
+                if (ReferenceEquals(vt.Result, Invalid)) break;
+            }
             else (pending ??= []).Add((i, vt));
         }
         if (pending is null) return new ValueTask<object?>(Finish(plans, values));
@@ -501,7 +506,11 @@ internal static class Executor
         foreach (var item in enumerable)
         {
             var vt = CompleteValue(ctx, itemType, plan, item, new PathSeg(path, null, i));
-            if (vt.IsCompletedSuccessfully) items.Add(vt.Result);
+            if (vt.IsCompletedSuccessfully)
+            {
+                items.Add(vt.Result);
+                if (ReferenceEquals(vt.Result, Invalid)) break;
+            }
             else { items.Add(null); (pending ??= []).Add((i, vt)); }
             i++;
         }

@@ -19,6 +19,15 @@ public static class Extensions
         return services;
     }
 
+    /// <summary>Maps an endpoint for a specific executor (hosts serving more than one schema).</summary>
+    public static IEndpointConventionBuilder MapGraphQL(this IEndpointRouteBuilder endpoints, string pattern, GraphExecutor executor, Action<GraphEndpointOptions>? configure = null)
+    {
+        var options = new GraphEndpointOptions();
+        configure?.Invoke(options);
+        var handler = new GraphQLHttpHandler(executor, options);
+        return endpoints.Map(pattern, handler.HandleAsync);
+    }
+
     /// <summary>Maps a GraphQL-over-HTTP endpoint (GET and POST) at <paramref name="pattern"/>.</summary>
     public static IEndpointConventionBuilder MapGraphQL(this IEndpointRouteBuilder endpoints, string pattern = "/graphql", Action<GraphEndpointOptions>? configure = null)
     {

@@ -17,7 +17,7 @@ internal static class Introspection
         "Marks an element of a GraphQL schema as no longer supported."
         directive @deprecated(
           "Explains why this element was deprecated, usually also including a suggestion for how to access supported similar data. Formatted using the Markdown syntax, as specified by [CommonMark](https://commonmark.org/)."
-          reason: String = "No longer supported"
+          reason: String! = "No longer supported"
         ) on FIELD_DEFINITION | ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION | ENUM_VALUE
         "Exposes a URL that specifies the behavior of this scalar."
         directive @specifiedBy("The URL that specifies the behavior of this scalar." url: String!) on SCALAR
