@@ -198,14 +198,7 @@ internal static class Compiler
         return (env, focus) =>
         {
             var values = operand(env, focus);
-            if (values.Count == 0) return Empty;
-            // R4 search expressions apply `as` to choice elements that repeat; filter like ofType rather than fail.
-            var output = new List<FhirPathValue>(values.Count);
-            foreach (var v in values)
-            {
-                if (TypeMatching.Matches(env.Globals.Definitions, v, type)) output.Add(v);
-            }
-            return output;
+            return TypeMatching.As(env, values, type, position);
         };
     }
 
@@ -354,6 +347,20 @@ internal static class TypeMatching
     }
 
     public static bool IsKnownSystemType(string name) => SystemToFhir.ContainsKey(name);
+
+    /// <summary><c>as</c> (http://hl7.org/fhirpath/N1/#as-type-specifier): the single input if it is of the type.</summary>
+    public static IReadOnlyList<FhirPathValue> As(Env env, IReadOnlyList<FhirPathValue> values, TypeSpecifier type, int position)
+    {
+        if (values.Count == 0) return Compiler.Empty;
+        if (values.Count > 1 && env.Globals.Context?.LenientAs != true)
+            throw new FhirPathException($"'as' needs a single value but found {values.Count}", position);
+        var output = new List<FhirPathValue>(values.Count);
+        foreach (var v in values)
+        {
+            if (Matches(env.Globals.Definitions, v, type)) output.Add(v);
+        }
+        return output;
+    }
 }
 
 /// <summary>Collection helpers shared by operators and functions.</summary>

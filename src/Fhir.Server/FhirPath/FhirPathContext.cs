@@ -25,6 +25,14 @@ public sealed class FhirPathContext
     /// <summary>Receives <c>trace(name)</c> output; ignored when null.</summary>
     public Action<string, IReadOnlyList<FhirPathValue>>? Trace { get; init; }
 
+    /// <summary>
+    /// When true, <c>as</c> on a collection of several items filters it like <c>ofType</c> instead of
+    /// failing as FHIRPath N1 requires. R4 search expressions such as
+    /// <c>(ActivityDefinition.useContext.value as CodeableConcept)</c> meet repeating elements; R5 rewrote
+    /// them with <c>ofType</c>. Search extraction sets this; everything else keeps the strict rule.
+    /// </summary>
+    public bool LenientAs { get; init; }
+
     /// <summary>The instant <c>now()</c> returns; the system clock when null.</summary>
     public DateTimeOffset? Now { get; init; }
 }

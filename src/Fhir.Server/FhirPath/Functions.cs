@@ -162,7 +162,7 @@ internal static class Functions
             case "as":
             {
                 var type = TypeArgument(call);
-                return (env, input, _) => input.Where(v => TypeMatching.Matches(env.Globals.Definitions, v, type)).ToList();
+                return (env, input, _) => TypeMatching.As(env, input, type, position);
             }
             case "is":
             {

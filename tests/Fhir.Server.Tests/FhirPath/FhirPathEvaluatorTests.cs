@@ -138,6 +138,7 @@ public sealed class FhirPathEvaluatorTests
     [InlineData("Patient.contained.first().as(Organization).name", "Huisartsen De Linde")]
     // Extensions and the primitive's _element
     [InlineData("Patient.extension('http://example.org/level').value", "3")]
+    [InlineData("Patient.extension.first() is Extension", "true")]
     [InlineData("Patient.birthDate.extension('http://hl7.org/fhir/StructureDefinition/patient-birthTime').value", "1974-12-25T14:35:45-05:00")]
     [InlineData("Patient.birthDate.hasValue()", "true")]
     // resolve()
@@ -191,6 +192,17 @@ public sealed class FhirPathEvaluatorTests
         var e = Assert.Throws<FhirPathException>(() => FhirPathCompiler.Compile(expression));
         Assert.Equal(position, e.Position);
         Assert.Contains("position " + position, e.Message);
+    }
+
+    [Fact]
+    public void As_OnSeveralItems_IsAnError_UnlessLenient()
+    {
+        using var doc = JsonDocument.Parse(Observation);
+        var expr = FhirPathCompiler.Compile("Observation.component.value as Quantity");
+        var e = Assert.Throws<FhirPathException>(() => expr.Evaluate(doc.RootElement));
+        Assert.Equal(28, e.Position);
+        var lenient = expr.Evaluate(doc.RootElement, new FhirPathContext { LenientAs = true });
+        Assert.Equal("Quantity", Assert.Single(lenient).TypeName);
     }
 
     [Fact]

@@ -246,4 +246,18 @@ public sealed class SearchValueExtractorTests
         Assert.Contains(entry.Components, c => c is TokenIndexEntry { Code: "appends", System: "http://hl7.org/fhir/document-relationship-type" });
         Assert.Contains(entry.Components, c => c is ReferenceIndexEntry { ResourceType: "DocumentReference", Id: "d0" });
     }
+
+    [Fact]
+    public void AsOnRepeatingElements_IndexesEveryMatchingValue()
+    {
+        // R4: ActivityDefinition-context is (ActivityDefinition.useContext.value as CodeableConcept).
+        var json = """
+            { "resourceType": "ActivityDefinition", "status": "active",
+              "useContext": [
+                { "code": { "code": "focus" }, "valueCodeableConcept": { "coding": [ { "system": "http://snomed.info/sct", "code": "1" } ] } },
+                { "code": { "code": "age" }, "valueQuantity": { "value": 18 } },
+                { "code": { "code": "venue" }, "valueCodeableConcept": { "coding": [ { "system": "http://snomed.info/sct", "code": "2" } ] } } ] }
+            """;
+        Assert.Equal(["1", "2"], Extract(json, "context").Cast<TokenIndexEntry>().Select(t => t.Code));
+    }
 }

@@ -23,7 +23,39 @@ globalThis.fetch = async (url) => {
   return new Response(JSON.stringify(found ? { resourceType: m[1], id: m[2] } : { resourceType: 'OperationOutcome' }),
     { status: found ? 200 : 404, headers: { 'Content-Type': 'application/fhir+json' } });
 };
-const options = { async: 'always', fhirServerUrl: 'http://oracle.invalid/fhir' };
+const options = { async: 'always', fhirServerUrl: 'http://oracle.invalid/fhir', traceFn: () => {} };
+
+// Invariants (constraint.expression) of the R4 StructureDefinitions exercise much more of FHIRPath
+// than search expressions do. Resource constraints run on their element (path.select(expr));
+// data type constraints on every node of that type (descendants().ofType(T).select(expr)).
+// ele-1 and ext-1 repeat on every element; they are kept once, on the data types' roots.
+function invariants() {
+  const list = [];
+  const read = f => JSON.parse(fs.readFileSync(path.join(repo, 'fhir-profiles/r4', f), 'utf8'));
+  for (const sd of read('profiles-resources.json').entry.map(e => e.resource)) {
+    if (sd.resourceType !== 'StructureDefinition' || sd.kind !== 'resource' || sd.derivation === 'constraint') continue;
+    for (const el of (sd.snapshot || {}).element || []) {
+      for (const c of el.constraint || []) {
+        if (!c.expression || c.key.startsWith('ele-') || c.key.startsWith('ext-')) continue;
+        const elementPath = el.path.replace(/\[x\]$/, '');
+        const expression = elementPath === sd.type ? c.expression : elementPath + '.select(' + c.expression + ')';
+        list.push({ id: c.key + '@' + el.path, type: sd.type, expression });
+      }
+    }
+  }
+  for (const sd of read('profiles-types.json').entry.map(e => e.resource)) {
+    if (sd.resourceType !== 'StructureDefinition' || sd.kind !== 'complex-type' || sd.derivation === 'constraint') continue;
+    const root = ((sd.snapshot || {}).element || [])[0];
+    for (const c of (root && root.constraint) || []) {
+      if (!c.expression || c.key.startsWith('ext-1') && sd.type !== 'Extension') continue;
+      if (c.key === 'ele-1' && sd.type !== 'Element') continue;
+      const expression = 'descendants().ofType(' + sd.type + ').select(' + c.expression + ')';
+      list.push({ id: c.key + '@' + sd.type, type: '*', expression });
+    }
+  }
+  return list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+const invariantList = invariants();
 
 const bundle = JSON.parse(fs.readFileSync(paramsFile, 'utf8'));
 const params = bundle.entry.map(e => e.resource)
@@ -52,18 +84,31 @@ for (const file of fs.readdirSync(examplesDir).filter(f => f.endsWith('.json')).
     try {
       value = plain(await fhirpath.evaluate(resource, p.expression, null, r4, options));
     } catch (e) {
-      value = { error: String(e.message || e).split('\n')[0] };
+      value = { error: String(e.message || e).split('\n')[0].slice(0, 120) };
     }
     results[p.id] = value;
   }
-  out.examples[file] = { resourceType: resource.resourceType, results };
+  const invariantResults = {};
+  for (const inv of invariantList) {
+    if (inv.type !== '*' && inv.type !== resource.resourceType) continue;
+    let value;
+    try {
+      value = plain(await fhirpath.evaluate(resource, inv.expression, { resource, rootResource: resource }, r4, options));
+    } catch (e) {
+      value = { error: String(e.message || e).split('\n')[0].slice(0, 120) };
+    }
+    invariantResults[inv.id] = value;
+  }
+  out.examples[file] = { resourceType: resource.resourceType, results, invariants: invariantResults };
 }
 out.expressions = Object.fromEntries(params.map(p => [p.id, p.expression]));
+out.invariants = Object.fromEntries(invariantList.map(i => [i.id, { type: i.type, expression: i.expression }]));
 
 // One line per example keeps diffs readable and the file compact.
 const lines = [];
 lines.push('{"generator":' + JSON.stringify(out.generator) + ',');
 lines.push('"expressions":' + JSON.stringify(out.expressions) + ',');
+lines.push('"invariants":' + JSON.stringify(out.invariants) + ',');
 lines.push('"examples":{');
 const files = Object.keys(out.examples);
 files.forEach((f, i) => lines.push(JSON.stringify(f) + ':' + JSON.stringify(out.examples[f]) + (i < files.length - 1 ? ',' : '')));

@@ -25,7 +25,7 @@ public sealed class SearchValueExtractor
     public SearchValueExtractor(FhirDefinitions definitions)
     {
         _definitions = definitions;
-        _context = new FhirPathContext { Definitions = definitions };
+        _context = new FhirPathContext { Definitions = definitions, LenientAs = true };
         _byUrl = new Dictionary<string, SearchParameterDefinition>(StringComparer.Ordinal);
         foreach (var p in definitions.SearchParameters) _byUrl.TryAdd(p.Url, p);
     }
@@ -74,7 +74,7 @@ public sealed class SearchValueExtractor
         if (values.Count == 0) return;
         if (parameter.Type == "composite")
         {
-            var resourceNode = new FhirPathContext { Definitions = _definitions, Resource = FhirPathCompiler.Compile("%resource").Evaluate(resource, _context)[0] };
+            var resourceNode = new FhirPathContext { Definitions = _definitions, LenientAs = true, Resource = FhirPathCompiler.Compile("%resource").Evaluate(resource, _context)[0] };
             foreach (var value in values) AddComposite(parameter, value, resourceNode, output);
             return;
         }
