@@ -22,6 +22,7 @@ public sealed class FhirDefinitions
     private readonly Dictionary<string, ValueSetModel> _valueSets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<string>> _codeSystems = new(StringComparer.Ordinal);
     private readonly List<SearchParameterDefinition> _searchParameters = [];
+    private readonly Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>> _compartments = new(StringComparer.Ordinal);
     private FrozenDictionary<string, SearchParameterDefinition[]> _searchByType = FrozenDictionary<string, SearchParameterDefinition[]>.Empty;
     private FrozenSet<string> _resourceTypes = FrozenSet<string>.Empty;
 
@@ -59,6 +60,14 @@ public sealed class FhirDefinitions
 
     /// <summary>A ValueSet by canonical URL; a <c>|version</c> suffix is tolerated.</summary>
     public ValueSetModel? GetValueSet(string canonical) => _valueSets.GetValueOrDefault(StripVersion(canonical));
+
+    /// <summary>
+    /// The resource types of a compartment (code "Patient", "Practitioner"...) with the search parameters
+    /// that link a resource to the compartment's owner; types without parameters are absent.
+    /// https://hl7.org/fhir/R4/compartmentdefinition.html
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> GetCompartment(string code) =>
+        _compartments.GetValueOrDefault(code) ?? new Dictionary<string, IReadOnlyList<string>>();
 
     internal IReadOnlyList<string>? GetCodeSystemCodes(string system) => _codeSystems.GetValueOrDefault(system);
 
@@ -131,6 +140,16 @@ public sealed class FhirDefinitions
             case "ValueSet":
                 var valueSet = ReadValueSet(resource);
                 _valueSets[valueSet.Url] = valueSet;
+                break;
+            case "CompartmentDefinition":
+                // First one wins: the standalone compartmentdefinition-*.json files sort before the bundles.
+                var members = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+                foreach (var member in resource.GetProperty("resource").EnumerateArray())
+                {
+                    if (member.TryGetProperty("param", out var param) && param.GetArrayLength() > 0)
+                        members[member.GetProperty("code").GetString()!] = param.EnumerateArray().Select(x => x.GetString()!).ToArray();
+                }
+                _compartments.TryAdd(resource.GetProperty("code").GetString()!, members);
                 break;
             case "CodeSystem":
                 if (OptionalString(resource, "content") == "complete" && resource.TryGetProperty("concept", out var concepts))

@@ -14,9 +14,12 @@ internal static class SpecRegex
     private const string Space = @" \t\n\r";
     private const string NotSpaceInClass = @"\x00-\x08\x0B\x0C\x0E-\x1F\x21-\uFFFF";
 
-    /// <summary>Anchored to the whole value; non-backtracking so that untrusted input cannot make matching slow.</summary>
+    /// <summary>
+    /// Anchored to the whole value. Compiled (several times faster here than NonBacktracking); the
+    /// timeout bounds the one spec regex with ambiguous repetition (base64Binary's whitespace).
+    /// </summary>
     public static Regex Compile(string pattern) =>
-        new("^(?:" + Translate(pattern) + ")$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        new("^(?:" + Translate(pattern) + ")$", RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(250));
 
     internal static string Translate(string pattern)
     {

@@ -182,6 +182,20 @@ public sealed class ResourceValidatorTests
     }
 
     [Theory]
+    [InlineData("QUJD", true)]
+    [InlineData("QUJD\nREVG\r\n R0hJ", true)]
+    [InlineData("QUI=", true)]
+    [InlineData("QU JD", false)]
+    [InlineData("QUJ", false)]
+    [InlineData("QUJD!", false)]
+    public void Validate_Base64Binary_FollowsSpecRegex(string data, bool valid)
+    {
+        var result = V.Validate($$"""{"resourceType":"Binary","contentType":"text/plain","data":"{{data.Replace("\n", "\\n").Replace("\r", "\\r")}}"}""");
+        Assert.Equal(valid, result.IsValid);
+        if (!valid) V.Single(result, "Binary.data", IssueType.Value);
+    }
+
+    [Theory]
     [InlineData("""{"resourceType":"Patient","name":[{"family":"van\u00A0Dijk","text":"regel 1\nregel 2\tinspringing"}]}""")]
     [InlineData("""{"resourceType":"Patient","language":"nl\u00A0NL"}""")]
     [InlineData("""{"resourceType":"Patient","language":"nl\tNL"}""")]
