@@ -92,21 +92,25 @@ internal static class Executor
     /// <summary>Marks a value that became null at a non-null position; the nearest nullable parent turns into null.</summary>
     private static readonly object Invalid = new();
 
-    private readonly struct PathSeg(Path parent, string? key, int index)
+    private readonly struct PathSeg(ResponsePath parent, string? key, int index)
     {
-        public Path Build() => key is not null ? parent.Append(key) : parent.Append(index);
+        public ResponsePath Build() => key is not null ? parent.Append(key) : parent.Append(index);
     }
 
     public static async Task<ResultMap?> ExecuteOperationAsync(OperationContext ctx, OperationDefinitionNode op, ObjectType rootType,
-        ConcurrentDictionary<OperationDefinitionNode, PlanSet>? rootCache, object? rootValue)
+        ConcurrentDictionary<(OperationDefinitionNode, string), PlanSet>? rootCache, string conditionKey, object? rootValue)
     {
         PlanSet plans;
-        if (rootCache is not null && ctx.CachePlans) plans = rootCache.GetOrAdd(op, o => CollectFields(ctx, rootType, [o.SelectionSet]));
+        if (rootCache is not null && ctx.CachePlans)
+        {
+            if (!rootCache.TryGetValue((op, conditionKey), out plans!))
+                plans = rootCache.GetOrAdd((op, conditionKey), CollectFields(ctx, rootType, [op.SelectionSet]));
+        }
         else plans = CollectFields(ctx, rootType, [op.SelectionSet]);
 
         var vt = op.Operation == OperationType.Mutation
-            ? ExecuteSerially(ctx, rootType, rootValue, plans, Path.Root)
-            : ExecuteSelectionSet(ctx, rootType, rootValue, plans, Path.Root);
+            ? ExecuteSerially(ctx, rootType, rootValue, plans, ResponsePath.Root)
+            : ExecuteSelectionSet(ctx, rootType, rootValue, plans, ResponsePath.Root);
         object? data;
         if (vt.IsCompletedSuccessfully) data = vt.Result;
         else
@@ -233,7 +237,7 @@ internal static class Executor
             if (n.SelectionSet is not null) yield return n.SelectionSet;
     }
 
-    private static ValueTask<object?> ExecuteSelectionSet(OperationContext ctx, ObjectType type, object? source, PlanSet plans, Path path)
+    private static ValueTask<object?> ExecuteSelectionSet(OperationContext ctx, ObjectType type, object? source, PlanSet plans, ResponsePath path)
     {
         var fields = plans.Fields;
         var values = new object?[fields.Length];
@@ -266,7 +270,7 @@ internal static class Executor
         return Finish(plans, values);
     }
 
-    private static async ValueTask<object?> ExecuteSerially(OperationContext ctx, ObjectType type, object? source, PlanSet plans, Path path)
+    private static async ValueTask<object?> ExecuteSerially(OperationContext ctx, ObjectType type, object? source, PlanSet plans, ResponsePath path)
     {
         var values = new object?[plans.Fields.Length];
         for (var i = 0; i < plans.Fields.Length; i++)
@@ -274,7 +278,7 @@ internal static class Executor
         return Finish(plans, values);
     }
 
-    private static ValueTask<object?> ExecuteField(OperationContext ctx, ObjectType type, object? source, FieldPlan plan, Path parentPath)
+    private static ValueTask<object?> ExecuteField(OperationContext ctx, ObjectType type, object? source, FieldPlan plan, ResponsePath parentPath)
     {
         var field = plan.Field;
         var seg = new PathSeg(parentPath, plan.ResponseKey, -1);

@@ -51,23 +51,23 @@ public class GraphQLException(string message, string code = ErrorCodes.ResolverE
 }
 
 /// <summary>A response path segment list built on demand from a linked chain (spec 7.1.2 "path").</summary>
-public sealed class Path
+public sealed class ResponsePath
 {
-    public static readonly Path Root = new(null, null, -1);
+    public static readonly ResponsePath Root = new(null, null, -1);
 
-    private Path(Path? parent, string? key, int index)
+    private ResponsePath(ResponsePath? parent, string? key, int index)
     {
         Parent = parent;
         Key = key;
         Index = index;
     }
 
-    public Path? Parent { get; }
+    public ResponsePath? Parent { get; }
     public string? Key { get; }
     public int Index { get; }
 
-    public Path Append(string key) => new(this, key, -1);
-    public Path Append(int index) => new(this, null, index);
+    public ResponsePath Append(string key) => new(this, key, -1);
+    public ResponsePath Append(int index) => new(this, null, index);
 
     public IReadOnlyList<object> ToList()
     {

@@ -61,9 +61,10 @@ public sealed class GraphExecutor
         public IReadOnlyList<GraphError> Errors { get; init; } = [];
         public bool UsesIntrospection { get; init; }
         public IReadOnlyList<GraphError> IntrospectionErrors { get; init; } = [];
-        public bool HasConditionalVariables { get; init; }
+        /// <summary>Variables used by @skip/@include: field plans are cached per combination of their values.</summary>
+        public string[] ConditionalVariables { get; init; } = [];
         public Dictionary<string, FragmentDefinitionNode> Fragments { get; init; } = [];
-        public ConcurrentDictionary<OperationDefinitionNode, PlanSet> RootPlans { get; } = new();
+        public ConcurrentDictionary<(OperationDefinitionNode, string), PlanSet> RootPlans { get; } = new();
     }
 
     public async Task<ExecutionResult> ExecuteAsync(GraphRequest request, RequestContext? context = null, ExecutionPolicy? policy = null)
@@ -101,11 +102,12 @@ public sealed class GraphExecutor
         var rootType = Schema.GetRootType(operation.Operation)!;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         timeout.CancelAfter(Options.Timeout);
-        var ctx = new OperationContext(Schema, context, variables, doc.Fragments, !doc.HasConditionalVariables, Options.ExposeExceptionMessages, timeout.Token);
+        var ctx = new OperationContext(Schema, context, variables, doc.Fragments, true, Options.ExposeExceptionMessages, timeout.Token);
+        var conditionKey = doc.ConditionalVariables.Length == 0 ? "" : string.Concat(doc.ConditionalVariables.Select(v => variables.TryGetValue(v, out var b) && b is true ? '1' : '0'));
         ResultMap? data;
         try
         {
-            data = await Executor.ExecuteOperationAsync(ctx, operation, rootType, doc.RootPlans, null).ConfigureAwait(false);
+            data = await Executor.ExecuteOperationAsync(ctx, operation, rootType, doc.RootPlans, conditionKey, null).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -160,7 +162,7 @@ public sealed class GraphExecutor
             Errors = errors.Select(ToGraphError).ToList(),
             UsesIntrospection = introspectionErrors.Count > 0,
             IntrospectionErrors = introspectionErrors.Select(ToGraphError).ToList(),
-            HasConditionalVariables = HasConditionalVariables(document),
+            ConditionalVariables = ConditionalVariables(document),
             Fragments = fragments,
         };
     }
@@ -172,24 +174,27 @@ public sealed class GraphExecutor
         return g;
     }
 
-    private static bool HasConditionalVariables(DocumentNode doc)
+    private static string[] ConditionalVariables(DocumentNode doc)
     {
-        static bool InSet(SelectionSetNode? set)
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        void InSet(SelectionSetNode? set)
         {
-            if (set is null) return false;
+            if (set is null) return;
             foreach (var s in set.Selections)
             {
                 foreach (var d in s.Directives)
-                    if (d.Name is "skip" or "include" && d.Arguments.Any(a => a.Value is VariableNode)) return true;
+                    if (d.Name is "skip" or "include")
+                        foreach (var a in d.Arguments)
+                            if (a.Value is VariableNode v) names.Add(v.Name);
                 switch (s)
                 {
-                    case FieldNode f when InSet(f.SelectionSet): return true;
-                    case InlineFragmentNode i when InSet(i.SelectionSet): return true;
+                    case FieldNode f: InSet(f.SelectionSet); break;
+                    case InlineFragmentNode i: InSet(i.SelectionSet); break;
                 }
             }
-            return false;
         }
-        return doc.Definitions.OfType<ExecutableDefinitionNode>().Any(d => InSet(d.SelectionSet));
+        foreach (var d in doc.Definitions.OfType<ExecutableDefinitionNode>()) InSet(d.SelectionSet);
+        return [.. names];
     }
 
     private sealed class VariableException(List<GraphError> errors) : Exception

@@ -22,7 +22,7 @@ public sealed class ResolverContext
     private readonly OperationContext _operation;
 
     internal ResolverContext(OperationContext operation, ObjectType parentType, object? parent, FieldDefinition field,
-        FieldPlan plan, IReadOnlyDictionary<string, object?>? arguments, Path path)
+        FieldPlan plan, IReadOnlyDictionary<string, object?>? arguments, ResponsePath path)
     {
         _operation = operation;
         ParentType = parentType;
@@ -39,7 +39,7 @@ public sealed class ResolverContext
     internal FieldPlan Plan { get; }
     public IReadOnlyList<FieldNode> FieldNodes => Plan.Nodes;
     public IReadOnlyDictionary<string, object?> Arguments { get; }
-    public Path Path { get; }
+    public ResponsePath Path { get; }
     public Schema Schema => _operation.Schema;
     public RequestContext Request => _operation.Request;
     public ClaimsPrincipal? User => _operation.Request.User;

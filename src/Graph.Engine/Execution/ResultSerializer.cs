@@ -27,7 +27,7 @@ public static class ResultSerializer
     public static byte[] ToUtf8Bytes(ExecutionResult result)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             Write(w, result);
         return buffer.WrittenSpan.ToArray();
     }
