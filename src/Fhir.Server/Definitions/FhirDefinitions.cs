@@ -58,6 +58,9 @@ public sealed class FhirDefinitions
     public IEnumerable<SearchParameterDefinition> SearchParametersFor(string resourceType) =>
         _searchByType.TryGetValue(resourceType, out var list) ? list : [];
 
+    /// <summary>All structures: resources, data types, primitives and profiles.</summary>
+    public IEnumerable<StructureDefinitionModel> Structures => _byUrl.Values;
+
     /// <summary>A ValueSet by canonical URL; a <c>|version</c> suffix is tolerated.</summary>
     public ValueSetModel? GetValueSet(string canonical) => _valueSets.GetValueOrDefault(StripVersion(canonical));
 
@@ -89,12 +92,29 @@ public sealed class FhirDefinitions
 
         // Not disposed: the structures keep JsonElements into them to build their element trees on first use.
         var documents = new JsonDocument[files.Count];
-        Parallel.For(0, files.Count, i => documents[i] = JsonDocument.Parse(File.ReadAllBytes(files[i])));
-        foreach (var document in documents)
+        Parallel.For(0, files.Count, i =>
         {
-            foreach (var resource in Resources(document.RootElement))
+            try
             {
-                definitions.Add(resource);
+                documents[i] = JsonDocument.Parse(File.ReadAllBytes(files[i]), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"FHIR definitions: '{files[i]}' is not valid JSON: {e.Message}", e);
+            }
+        });
+        for (var i = 0; i < documents.Length; i++)
+        {
+            try
+            {
+                foreach (var resource in Resources(documents[i].RootElement))
+                {
+                    definitions.Add(resource);
+                }
+            }
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or InvalidDataException)
+            {
+                throw new InvalidDataException($"FHIR definitions: '{files[i]}' is not a usable FHIR resource or Bundle: {e.Message}", e);
             }
         }
         definitions.Index();
@@ -103,6 +123,10 @@ public sealed class FhirDefinitions
 
     private static IEnumerable<JsonElement> Resources(JsonElement root)
     {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("resourceType", out _))
+        {
+            throw new InvalidDataException("no resourceType");
+        }
         if (root.GetProperty("resourceType").GetString() == "Bundle")
         {
             if (!root.TryGetProperty("entry", out var entries)) yield break;
@@ -130,7 +154,9 @@ public sealed class FhirDefinitions
                     isAbstract: resource.TryGetProperty("abstract", out var a) && a.GetBoolean(),
                     baseDefinition: OptionalString(resource, "baseDefinition"),
                     derivation: OptionalString(resource, "derivation"),
-                    snapshot: resource.GetProperty("snapshot").GetProperty("element"));
+                    snapshot: resource.TryGetProperty("snapshot", out var snapshot) && snapshot.TryGetProperty("element", out var elements)
+                        ? elements
+                        : throw new InvalidDataException($"StructureDefinition '{OptionalString(resource, "url")}' has no snapshot; only snapshots are loaded."));
                 _byUrl[model.Url] = model;
                 if (!model.IsProfile) _byType[model.Type] = model;
                 break;

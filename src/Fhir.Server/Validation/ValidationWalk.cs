@@ -15,6 +15,7 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
     private readonly List<(string Name, int Index)> _path = new(16);
     private JsonElement _resource;
     private IReadOnlyList<string>? _referenceTargets;
+    private int _bundleDepth;
 
     public List<ValidationIssue> Issues { get; } = [];
 
@@ -61,7 +62,9 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
 
         var outerResource = _resource;
         _resource = value;
+        if (type == "Bundle") _bundleDepth++;
         ValidateObject(value, validator.NodeFor(structure.Root), type, isResourceRoot: true);
+        if (type == "Bundle") _bundleDepth--;
         CheckResourceId(value);
         if (contained) CheckContainedRules(value);
         CheckProfiles(value, type);
@@ -618,6 +621,11 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
         else
         {
             var match = RelativeText().Match(text);
+            if (!match.Success && _bundleDepth > 0)
+            {
+                // A conditional reference, resolved by the transaction. https://hl7.org/fhir/R4/http.html#trules
+                match = ConditionalText().Match(text);
+            }
             if (!match.Success)
             {
                 Error(IssueType.Value,
@@ -821,6 +829,9 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
 
     [GeneratedRegex(@"^([A-Z][A-Za-z]+)/[A-Za-z0-9\-\.]{1,64}(/_history/[A-Za-z0-9\-\.]{1,64})?$")]
     private static partial Regex RelativeText();
+
+    [GeneratedRegex(@"^([A-Z][A-Za-z]+)\?[^\s?]\S*$")]
+    private static partial Regex ConditionalText();
 
     [GeneratedRegex(@"/([A-Z][A-Za-z]+)/[A-Za-z0-9\-\.]{1,64}(/_history/[A-Za-z0-9\-\.]{1,64})?$")]
     private static partial Regex AbsoluteRestText();

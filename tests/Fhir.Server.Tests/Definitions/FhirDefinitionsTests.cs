@@ -51,6 +51,46 @@ public sealed class FhirDefinitionsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Load_ProjectFileThatIsNoResource_FailsNamingTheFile()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "fhir-profiles-bad-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(directory, "project"));
+        try
+        {
+            Directory.CreateSymbolicLink(Path.Combine(directory, "r4"), Path.Combine(Defs.Directory, "r4"));
+            File.WriteAllText(Path.Combine(directory, "project", "package.json"), """{"name":"x"}""");
+            var ex = Assert.Throws<InvalidDataException>(() => FhirDefinitions.Load(directory));
+            Assert.Contains("package.json", ex.Message);
+
+            File.WriteAllText(Path.Combine(directory, "project", "package.json"),
+                """{"resourceType":"StructureDefinition","url":"http://x/sd","name":"X","type":"Patient","kind":"resource","differential":{"element":[]}}""");
+            ex = Assert.Throws<InvalidDataException>(() => FhirDefinitions.Load(directory));
+            Assert.Contains("has no snapshot", ex.Message);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void GetCompartment_Patient_ListsLinkingParameters()
+    {
+        var patient = Defs.GetCompartment("Patient");
+        Assert.Equal(["subject", "performer"], patient["Observation"]);
+        Assert.False(patient.ContainsKey("Organization"));
+        Assert.Contains("MedicationRequest", patient.Keys);
+        Assert.Empty(Defs.GetCompartment("Nope"));
+    }
+
+    [Fact]
+    public void Structures_IncludeProfilesAndTypes()
+    {
+        Assert.Contains(Defs.Structures, s => s.Url == "http://hl7.org/fhir/StructureDefinition/SimpleQuantity");
+        Assert.Contains(Defs.Structures, s => s.Url == "http://hl7.org/fhir/StructureDefinition/Patient");
+    }
+
+    [Fact]
     public void ResourceTypes_AreTheConcreteR4Types()
     {
         Assert.Equal(146, Defs.ResourceTypes.Count);

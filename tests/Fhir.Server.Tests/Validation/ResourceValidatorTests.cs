@@ -356,6 +356,34 @@ public sealed class ResourceValidatorTests
     }
 
     [Fact]
+    public void Validate_ConditionalReferenceInTransaction_IsAccepted() =>
+        V.Valid(V.Validate("""
+            {"resourceType":"Bundle","type":"transaction","entry":[{"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},
+              "subject":{"reference":"Patient?identifier=http://fhir.nl/fhir/NamingSystem/bsn|111222333"}},"request":{"method":"POST","url":"Observation"}}]}
+            """));
+
+    [Fact]
+    public void Validate_ConditionalReferenceOutsideBundle_ReportsValue() =>
+        V.Single(V.Validate("""{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient?identifier=123"}}"""),
+            "Observation.subject.reference", IssueType.Value);
+
+    [Fact]
+    public void Validate_ManyThreadsOnFreshDefinitions_GiveTheSameResults()
+    {
+        var files = Directory.GetFiles(SharedTestData.Examples, "*.json");
+        var documents = files.Select(f => JsonDocument.Parse(File.ReadAllText(f))).ToArray();
+        var fresh = new ResourceValidator(FhirDefinitions.Load(FhirDefinitions.Default.Directory));
+        var parallel = new string[documents.Length];
+        Parallel.For(0, documents.Length * 4, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            i => parallel[i % documents.Length] = fresh.Validate(documents[i % documents.Length].RootElement).ToString());
+        for (var i = 0; i < documents.Length; i++)
+        {
+            Assert.Equal(V.Validator.Validate(documents[i].RootElement).ToString(), parallel[i]);
+        }
+        foreach (var document in documents) document.Dispose();
+    }
+
+    [Fact]
     public void Validate_ReferenceToAnyResource_AcceptsAnyType() =>
         V.Valid(V.Validate("""{"resourceType":"Observation","status":"final","code":{"text":"x"},"focus":[{"reference":"Slot/1"}]}"""));
 
