@@ -36,12 +36,15 @@ public interface IWriteSession
 }
 
 /// <summary>
-/// Runs inside the write transaction after every new version (search indexes, for example), so what
-/// it writes commits or rolls back together with the resource. <paramref name="resource"/> is the
-/// validated body (the server's id, versionId and lastUpdated are in <paramref name="stored"/>), or
-/// null for a delete.
+/// Keeps derived data (search indexes, for example) in step with the resources. The CPU-heavy part
+/// runs in <see cref="Prepare"/>, outside the single write transaction; <see cref="Index"/> runs
+/// inside it after every new version, so what it writes commits or rolls back with the resource.
 /// </summary>
 public interface IResourceIndexer
 {
-    void Index(IWriteSession session, StoredResource stored, System.Text.Json.JsonElement? resource);
+    /// <summary>Work that needs only the validated body (the server's id and meta are not in it yet).</summary>
+    object? Prepare(string type, System.Text.Json.JsonElement resource);
+
+    /// <summary>Writes for a new version; <paramref name="prepared"/> is what Prepare returned, or null for a delete.</summary>
+    void Index(IWriteSession session, StoredResource stored, object? prepared);
 }

@@ -13,15 +13,19 @@ public sealed record WriteOutcome(StoredResource Resource, bool Created);
 /// <summary>A resource that passed validation for its type; the session-level writes accept only these.</summary>
 public sealed class ValidatedResource
 {
-    internal ValidatedResource(string type, JsonElement root)
+    internal ValidatedResource(string type, JsonElement root, object?[] prepared)
     {
         Type = type;
         Root = root;
+        Prepared = prepared;
     }
 
     public string Type { get; }
 
     public JsonElement Root { get; }
+
+    /// <summary>What each <see cref="IResourceIndexer"/> prepared, in registration order.</summary>
+    internal object?[] Prepared { get; }
 }
 
 /// <summary>
@@ -36,6 +40,8 @@ public sealed partial class ResourceService(
     IEnumerable<IResourceIndexer> indexers,
     TimeProvider clock)
 {
+    private readonly IResourceIndexer[] _indexers = indexers.ToArray();
+
     public FhirDefinitions Definitions => definitions;
 
     public void EnsureType(string type)
@@ -194,7 +200,7 @@ public sealed partial class ResourceService(
 
     /// <summary>Creates with a new server id inside the caller's transaction.</summary>
     public StoredResource CreateIn(IWriteSession session, ValidatedResource resource, string? id = null) =>
-        Append(session, resource.Type, id ?? NewId(), 1, "POST", resource.Root);
+        Append(session, resource.Type, id ?? NewId(), 1, "POST", resource);
 
     /// <summary>Updates (or creates with the given id) inside the caller's transaction.</summary>
     public WriteOutcome PutIn(IWriteSession session, ValidatedResource resource, string id, long? ifMatch, string method = "PUT")
@@ -206,17 +212,17 @@ public sealed partial class ResourceService(
         if (current is not null)
             CheckVersion(type, id, current, ifMatch);
         var version = (current?.Version ?? 0) + 1;
-        var stored = Append(session, type, id, version, method, resource.Root);
+        var stored = Append(session, type, id, version, method, resource);
         return new WriteOutcome(stored, Created: current is null || current.IsDeleted);
     }
 
-    private StoredResource Append(IWriteSession session, string type, string id, long version, string method, JsonElement? root)
+    private StoredResource Append(IWriteSession session, string type, string id, long version, string method, ValidatedResource? resource)
     {
         var now = Now();
-        var json = root is { } r ? FhirJson.WithIdAndMeta(r, id, version, now) : null;
+        var json = resource is null ? null : FhirJson.WithIdAndMeta(resource.Root, id, version, now);
         var stored = session.Append(type, id, version, now, method, json);
-        foreach (var indexer in indexers)
-            indexer.Index(session, stored, root);
+        for (var i = 0; i < _indexers.Length; i++)
+            _indexers[i].Index(session, stored, resource?.Prepared[i]);
         return stored;
     }
 
@@ -234,7 +240,10 @@ public sealed partial class ResourceService(
         var (status, issues) = Inspect(root, type);
         if (status != 0)
             throw new FhirException(patchResult ? 422 : status, issues);
-        return new ValidatedResource(type, root);
+        var prepared = new object?[_indexers.Length];
+        for (var i = 0; i < _indexers.Length; i++)
+            prepared[i] = _indexers[i].Prepare(type, root);
+        return new ValidatedResource(type, root, prepared);
     }
 
     /// <summary>Status 0 when valid; otherwise 400 for malformed resources, 422 for rule or profile violations.</summary>
