@@ -83,7 +83,15 @@ internal sealed class ValidationNode
         {
             return new ValidationChild(index, jsonName, element, type.Code, ValueKind.Resource, null, null);
         }
-        var structure = definitions.GetStructure(type.Code) ?? definitions.GetStructure("Element")!;
+        var structure = TypeProfile(type, definitions) ?? definitions.GetStructure(type.Code) ?? definitions.GetStructure("Element")!;
         return new ValidationChild(index, jsonName, element, type.Code, ValueKind.Complex, null, structure.Root);
+    }
+
+    /// <summary>A single profile on a data type that we hold (e.g. SimpleQuantity) replaces the base type's rules.</summary>
+    private static StructureDefinitionModel? TypeProfile(ElementType type, FhirDefinitions definitions)
+    {
+        if (type.Profiles.Count != 1) return null;
+        var profile = definitions.GetStructure(type.Profiles[0]);
+        return profile is { IsProfile: true } && profile.Type == type.Code ? profile : null;
     }
 }

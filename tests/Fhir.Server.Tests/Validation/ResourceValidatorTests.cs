@@ -384,6 +384,18 @@ public sealed class ResourceValidatorTests
     }
 
     [Fact]
+    public void Validate_DataTypeProfileOnElement_IsApplied()
+    {
+        const string json = """
+            {"resourceType":"MedicationRequest","status":"active","intent":"order","subject":{"reference":"Patient/1"},
+             "medicationCodeableConcept":{"text":"paracetamol"},"dispenseRequest":{"quantity":{"value":20COMPARATOR}}}
+            """;
+        V.Valid(V.Validate(json.Replace("COMPARATOR", "")));
+        // dispenseRequest.quantity is a SimpleQuantity: no comparator.
+        V.Single(V.Validate(json.Replace("COMPARATOR", ",\"comparator\":\"<\"")), "MedicationRequest.dispenseRequest.quantity.comparator", IssueType.Structure);
+    }
+
+    [Fact]
     public void Validate_ReferenceToAnyResource_AcceptsAnyType() =>
         V.Valid(V.Validate("""{"resourceType":"Observation","status":"final","code":{"text":"x"},"focus":[{"reference":"Slot/1"}]}"""));
 
