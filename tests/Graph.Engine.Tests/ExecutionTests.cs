@@ -213,3 +213,45 @@ public class ExecutionTests
         Assert.Equal("""{"data":{"patient":{"id":"p1","name":"Anna"}}}""", await Run(q, new { s = false }, executor));
     }
 }
+
+public class ConcurrencyTests
+{
+    private const string Sdl = "type Query { a: String b: String items: [Item!]! } type Item { id: Int! label: String! }";
+    public sealed record Item(int Id, string Label);
+
+    [Fact]
+    public async Task AsyncQueryFields_RunConcurrently()
+    {
+        var schema = SchemaBuilder.FromSdl(Sdl)
+            .Bind("Query", "a", async _ => { await Task.Delay(300); return "a"; })
+            .Bind("Query", "b", async _ => { await Task.Delay(300); return "b"; })
+            .Build();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var result = await new GraphExecutor(schema).ExecuteAsync(new GraphRequest { Query = "{ a b }" });
+        Assert.Equal("""{"data":{"a":"a","b":"b"}}""", ResultSerializer.ToJson(result));
+        Assert.True(sw.ElapsedMilliseconds < 550, $"took {sw.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task CachedDocument_IsSafeUnderParallelRequests()
+    {
+        var items = Enumerable.Range(1, 50).Select(i => new Item(i, $"item {i}")).ToArray();
+        var schema = SchemaBuilder.FromSdl(Sdl).Bind("Query", "items", _ => items).Build();
+        var executor = new GraphExecutor(schema);
+        var expected = ResultSerializer.ToJson(await executor.ExecuteAsync(new GraphRequest { Query = "{ items { id label } }" }));
+        var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
+            ResultSerializer.ToJson(await executor.ExecuteAsync(new GraphRequest { Query = "{ items { id label } }" })))));
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
+
+    [Fact]
+    public async Task OverlappingFieldsCheck_StaysFastOnRepeatedFields()
+    {
+        var schema = SchemaBuilder.FromSdl(Sdl).Bind("Query", "items", _ => Array.Empty<Item>()).Build();
+        var query = "{ " + string.Concat(Enumerable.Repeat("items { id } ", 1200)) + "}";
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var result = await new GraphExecutor(schema).ExecuteAsync(new GraphRequest { Query = query });
+        Assert.Empty(result.Errors);
+        Assert.True(sw.ElapsedMilliseconds < 2000, $"took {sw.ElapsedMilliseconds} ms");
+    }
+}

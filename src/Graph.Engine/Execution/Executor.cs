@@ -20,26 +20,35 @@ internal sealed class FieldPlan(string responseKey, FieldDefinition field, List<
     public FieldDefinition Field { get; } = field;
     public List<FieldNode> Nodes { get; } = nodes;
     public SourceLocation[] Locations { get; } = [nodes[0].Location];
-    public IReadOnlyDictionary<string, object?>? StaticArguments { get; set; }
-    public bool ArgumentsResolved { get; set; }
+    /// <summary>Argument values coerced once when they contain no variables; one reference so threads see it whole.</summary>
+    public StaticArgumentValues? StaticArguments { get; set; }
     public ConcurrentDictionary<ObjectType, PlanSet>? SubPlans { get; set; }
+}
+
+internal sealed class StaticArgumentValues(IReadOnlyDictionary<string, object?> values)
+{
+    public IReadOnlyDictionary<string, object?> Values { get; } = values;
 }
 
 /// <summary>Caches compiled property getters of one field, keyed by the runtime type of the parent.</summary>
 internal sealed class PropertyAccessorCache
 {
-    private Type? _lastType;
-    private Func<object, object?>? _lastGetter;
+    private sealed class Entry(Type type, Func<object, object?> getter)
+    {
+        public Type Type { get; } = type;
+        public Func<object, object?> Getter { get; } = getter;
+    }
+
+    // The last entry is published as one reference so concurrent readers never pair a type with another type's getter.
+    private Entry? _last;
     private readonly ConcurrentDictionary<Type, Func<object, object?>> _getters = new();
 
     public Func<object, object?> Get(Type type, string name)
     {
-        var lt = _lastType;
-        var lg = _lastGetter;
-        if (lt == type && lg is not null) return lg;
+        var last = _last;
+        if (last is not null && last.Type == type) return last.Getter;
         var g = _getters.GetOrAdd(type, t => Build(t, name));
-        _lastGetter = g;
-        _lastType = type;
+        _last = new Entry(type, g);
         return g;
     }
 
@@ -343,15 +352,10 @@ internal static class Executor
 
     private static IReadOnlyDictionary<string, object?>? ArgumentsFor(OperationContext ctx, FieldPlan plan)
     {
-        if (plan.ArgumentsResolved) return plan.StaticArguments;
+        if (plan.StaticArguments is { } cached) return cached.Values;
         var node = plan.Nodes[0];
-        var hasVariables = node.Arguments.Any(a => ContainsVariable(a.Value));
         var args = CoerceArguments(plan.Field.Arguments, node.Arguments, ctx.Variables);
-        if (!hasVariables && ctx.CachePlans)
-        {
-            plan.StaticArguments = args;
-            plan.ArgumentsResolved = true;
-        }
+        if (ctx.CachePlans && !node.Arguments.Any(a => ContainsVariable(a.Value))) plan.StaticArguments = new StaticArgumentValues(args);
         return args;
     }
 

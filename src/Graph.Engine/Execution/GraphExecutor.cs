@@ -152,7 +152,7 @@ public sealed class GraphExecutor
             MaxDepth = Options.MaxDepth, MaxCost = Options.MaxCost, DefaultListSize = Options.DefaultListSize, AllowIntrospection = true,
         };
         var errors = DocumentValidator.Validate(Schema, document, validationOptions);
-        var introspectionErrors = DocumentValidator.Validate(Schema, document, new ValidationOptions { AllowIntrospection = false }, [new Validation.Rules.IntrospectionAllowedRule()]);
+        var introspectionField = FindIntrospectionField(document);
         var fragments = new Dictionary<string, FragmentDefinitionNode>(StringComparer.Ordinal);
         foreach (var d in document.Definitions)
             if (d is FragmentDefinitionNode f) fragments.TryAdd(f.Name, f);
@@ -160,11 +160,41 @@ public sealed class GraphExecutor
         {
             Document = document,
             Errors = errors.Select(ToGraphError).ToList(),
-            UsesIntrospection = introspectionErrors.Count > 0,
-            IntrospectionErrors = introspectionErrors.Select(ToGraphError).ToList(),
+            UsesIntrospection = introspectionField is not null,
+            IntrospectionErrors = introspectionField is null ? [] : [IntrospectionDisabledError(introspectionField)],
             ConditionalVariables = ConditionalVariables(document),
             Fragments = fragments,
         };
+    }
+
+    private static GraphError IntrospectionDisabledError(FieldNode field)
+    {
+        var g = new GraphError("GraphQL introspection is not allowed, but the query contained __schema or __type.", ErrorCodes.IntrospectionDisabled, [field.Location]);
+        g.Extensions["rule"] = nameof(Validation.Rules.IntrospectionAllowedRule);
+        return g;
+    }
+
+    private static FieldNode? FindIntrospectionField(DocumentNode doc)
+    {
+        static FieldNode? InSet(SelectionSetNode? set)
+        {
+            if (set is null) return null;
+            foreach (var s in set.Selections)
+            {
+                var found = s switch
+                {
+                    FieldNode { Name: "__schema" or "__type" } f => f,
+                    FieldNode f => InSet(f.SelectionSet),
+                    InlineFragmentNode i => InSet(i.SelectionSet),
+                    _ => null,
+                };
+                if (found is not null) return found;
+            }
+            return null;
+        }
+        foreach (var d in doc.Definitions)
+            if (d is ExecutableDefinitionNode e && InSet(e.SelectionSet) is { } f) return f;
+        return null;
     }
 
     private static GraphError ToGraphError(ValidationError e)

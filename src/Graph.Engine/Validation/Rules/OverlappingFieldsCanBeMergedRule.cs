@@ -16,6 +16,11 @@ public sealed class OverlappingFieldsCanBeMergedRule : ValidationRule
         public List<string> Order { get; } = [];
     }
 
+    // Field merging is quadratic in the fields sharing a response name; hostile documents get a bounded budget.
+    private const int MaxComparisons = 100_000;
+    private int _comparisons;
+    private bool _budgetReported;
+
     private ValidationContext _ctx = null!;
     private readonly Dictionary<SelectionSetNode, (FieldMap, List<string>)> _cache = [];
     private readonly HashSet<(string, string, bool)> _comparedFragmentPairs = [];
@@ -23,6 +28,12 @@ public sealed class OverlappingFieldsCanBeMergedRule : ValidationRule
     public override void EnterSelectionSet(ValidationContext ctx, SelectionSetNode node)
     {
         _ctx = ctx;
+        if (_comparisons > MaxComparisons)
+        {
+            if (!_budgetReported) ctx.ReportError("The document is too complex to check that its fields can be merged.", Execution.ErrorCodes.MaxCostExceeded, node);
+            _budgetReported = true;
+            return;
+        }
         foreach (var c in FindConflictsWithinSelectionSet(ctx.ParentType, node))
             ctx.ReportError($"Fields \"{c.ResponseName}\" conflict because {c.Reason}. Use different aliases on the fields to fetch both if this was intentional.",
                 [.. c.Fields1, .. c.Fields2]);
@@ -82,7 +93,7 @@ public sealed class OverlappingFieldsCanBeMergedRule : ValidationRule
     {
         foreach (var name in map.Order)
         {
-            var fields = map[name];
+            var fields = Distinct(map[name]);
             if (fields.Count < 2) continue;
             for (var i = 0; i < fields.Count; i++)
                 for (var j = i + 1; j < fields.Count; j++)
@@ -95,14 +106,30 @@ public sealed class OverlappingFieldsCanBeMergedRule : ValidationRule
         foreach (var name in m1.Order)
         {
             if (!m2.TryGetValue(name, out var f2s)) continue;
-            foreach (var a in m1[name])
+            f2s = Distinct(f2s);
+            foreach (var a in Distinct(m1[name]))
                 foreach (var b in f2s)
                     if (FindConflict(exclusive, name, a, b) is { } c) conflicts.Add(c);
         }
     }
 
+    /// <summary>
+    /// Textually identical fields (same parent type, name, arguments, directives and sub-selection) merge with each
+    /// other by definition, so only one of them needs comparing.
+    /// </summary>
+    private static List<FieldEntry> Distinct(List<FieldEntry> fields)
+    {
+        if (fields.Count < 3) return fields;
+        var seen = new HashSet<(NamedType?, string)>();
+        var result = new List<FieldEntry>();
+        foreach (var f in fields)
+            if (seen.Add((f.ParentType, Printer.Print(f.Node)))) result.Add(f);
+        return result;
+    }
+
     private Conflict? FindConflict(bool parentsExclusive, string responseName, FieldEntry f1, FieldEntry f2)
     {
+        if (++_comparisons > MaxComparisons) return null;
         var exclusive = parentsExclusive || (!ReferenceEquals(f1.ParentType, f2.ParentType) && f1.ParentType is ObjectType && f2.ParentType is ObjectType);
         if (!exclusive)
         {
