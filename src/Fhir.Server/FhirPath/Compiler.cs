@@ -69,27 +69,27 @@ internal static class Compiler
         return (env, focus) =>
         {
             if (focus.Count == 0) return Empty;
-            var output = new List<FhirPathValue>();
+            List<FhirPathValue>? output = null;
             foreach (var item in focus)
             {
-                // A path may start with the type of its focus: `Observation.value` on an Observation.
-                if (mayBeType && item is FhirPathNode node && node.FhirType == name)
+                if (item is not FhirPathNode node) continue;
+                if (mayBeType)
                 {
-                    output.Add(item);
-                    continue;
+                    // A path may start with the type of its focus: `Observation.value` on an Observation.
+                    if (node.FhirType == name ||
+                        (name is "Resource" or "DomainResource" && TypeMatching.IsOfType(env.Globals.Definitions, node.FhirType, name)))
+                    {
+                        (output ??= []).Add(item);
+                        continue;
+                    }
+                    // `Condition.code` on a Patient: another type's path; element names are never capitalized.
+                    if (env.Globals.Definitions.IsResourceType(name)) continue;
                 }
-                if (mayBeType && item is FhirPathNode typed && IsTypeName(env.Globals.Definitions, name) && TypeMatching.IsOfType(env.Globals.Definitions, typed.FhirType, name))
-                {
-                    output.Add(item);
-                    continue;
-                }
-                if (item is FhirPathNode n) Navigation.Member(n, name, extensionName, env.Globals.Definitions, output);
+                Navigation.Member(node, name, extensionName, env.Globals.Definitions, output ??= []);
             }
-            return output;
+            return output is null || output.Count == 0 ? Empty : output;
         };
     }
-
-    private static bool IsTypeName(FhirDefinitions definitions, string name) => name is "Resource" or "DomainResource";
 
     private static Evaluator CompileMember(MemberNode member)
     {
@@ -105,7 +105,7 @@ internal static class Compiler
             {
                 if (item is FhirPathNode node) Navigation.Member(node, name, extensionName, env.Globals.Definitions, output);
             }
-            return output;
+            return output.Count == 0 ? Empty : output;
         };
     }
 
@@ -368,6 +368,8 @@ internal static class Collections
 {
     public static IReadOnlyList<FhirPathValue> Union(IReadOnlyList<FhirPathValue> a, IReadOnlyList<FhirPathValue> b)
     {
+        if (a.Count + b.Count == 0) return Compiler.Empty;
+        if (a.Count + b.Count == 1) return a.Count == 1 ? a : b;
         var output = new List<FhirPathValue>(a.Count + b.Count);
         foreach (var v in a) AddDistinct(output, v);
         foreach (var v in b) AddDistinct(output, v);

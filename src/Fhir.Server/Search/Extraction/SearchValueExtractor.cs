@@ -19,7 +19,7 @@ public sealed class SearchValueExtractor
     private readonly FhirDefinitions _definitions;
     private readonly FhirPathContext _context;
     private readonly Dictionary<string, SearchParameterDefinition> _byUrl;
-    private readonly ConcurrentDictionary<string, SearchParameterDefinition[]> _byType = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Plan[]> _byType = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Dictionary<string, string?>> _codeSystems = new(StringComparer.Ordinal);
 
     public SearchValueExtractor(FhirDefinitions definitions)
@@ -41,18 +41,22 @@ public sealed class SearchValueExtractor
     {
         if (!resource.TryGetProperty("resourceType", out var rt) || rt.ValueKind != JsonValueKind.String)
             throw new ArgumentException("Not a FHIR resource: no resourceType", nameof(resource));
-        var type = rt.GetString()!;
-        var parameters = _byType.GetOrAdd(type, t => _definitions.SearchParametersFor(t).Where(p => p.Expression is not null && p.Type != "special").ToArray());
+        var plans = _byType.GetOrAdd(rt.GetString()!, t => _definitions.SearchParametersFor(t)
+            .Where(p => p.Expression is not null && p.Type != "special")
+            .Select(CreatePlan)
+            .ToArray());
+        var focus = Navigation.ForType(resource, "Resource", _definitions);
+        var context = ContextFor(focus);
         var output = new List<SearchIndexEntry>();
-        foreach (var parameter in parameters)
+        foreach (var plan in plans)
         {
             try
             {
-                Extract(resource, parameter, output);
+                Extract(focus, context, plan, output);
             }
             catch (FhirPathException e)
             {
-                onError?.Invoke(parameter, e);
+                onError?.Invoke(plan.Parameter, e);
             }
         }
         return output;
@@ -63,25 +67,45 @@ public sealed class SearchValueExtractor
     public IReadOnlyList<SearchIndexEntry> Extract(JsonElement resource, SearchParameterDefinition parameter)
     {
         var output = new List<SearchIndexEntry>();
-        Extract(resource, parameter, output);
+        if (parameter.Expression is null) return output;
+        var focus = Navigation.ForType(resource, "Resource", _definitions);
+        Extract(focus, ContextFor(focus), CreatePlan(parameter), output);
         return output;
     }
 
-    private void Extract(JsonElement resource, SearchParameterDefinition parameter, List<SearchIndexEntry> output)
+    /// <summary>A parameter with its expressions compiled and, for composites, its components resolved.</summary>
+    private sealed record Plan(SearchParameterDefinition Parameter, CompiledFhirPath Expression, SearchIndexKind? Kind, ComponentPlan[]? Components);
+
+    private sealed record ComponentPlan(string Code, SearchIndexKind Kind, CompiledFhirPath Expression);
+
+    private Plan CreatePlan(SearchParameterDefinition parameter)
     {
-        if (parameter.Expression is null) return;
-        var values = FhirPathCompiler.Compile(parameter.Expression).Evaluate(resource, _context);
-        if (values.Count == 0) return;
-        if (parameter.Type == "composite")
+        var expression = FhirPathCompiler.Compile(parameter.Expression!);
+        if (parameter.Type != "composite") return new Plan(parameter, expression, KindOf(parameter.Type), null);
+        var components = new List<ComponentPlan>();
+        foreach (var component in parameter.Components)
         {
-            var resourceNode = new FhirPathContext { Definitions = _definitions, LenientAs = true, Resource = FhirPathCompiler.Compile("%resource").Evaluate(resource, _context)[0] };
-            foreach (var value in values) AddComposite(parameter, value, resourceNode, output);
+            if (!_byUrl.TryGetValue(component.Definition, out var definition) || KindOf(definition.Type) is not { } kind)
+                return new Plan(parameter, expression, null, null);
+            components.Add(new ComponentPlan(definition.Code, kind, FhirPathCompiler.Compile(component.Expression)));
+        }
+        return components.Count == 0 ? new Plan(parameter, expression, null, null) : new Plan(parameter, expression, SearchIndexKind.Composite, [.. components]);
+    }
+
+    private FhirPathContext ContextFor(FhirPathNode resource) => new() { Definitions = _definitions, LenientAs = true, Resource = resource };
+
+    private void Extract(FhirPathNode resource, FhirPathContext context, Plan plan, List<SearchIndexEntry> output)
+    {
+        if (plan.Kind is not { } kind) return;
+        var values = plan.Expression.Evaluate(resource, context);
+        if (values.Count == 0) return;
+        if (plan.Components is { } components)
+        {
+            foreach (var value in values) AddComposite(plan.Parameter.Code, components, value, context, output);
             return;
         }
-        var kind = KindOf(parameter.Type);
-        if (kind is null) return;
         int start = output.Count;
-        foreach (var value in values) ToEntries(kind.Value, parameter.Code, value, output);
+        foreach (var value in values) ToEntries(kind, plan.Parameter.Code, value, output);
         Deduplicate(output, start);
     }
 
@@ -109,32 +133,31 @@ public sealed class SearchValueExtractor
         _ => null,
     };
 
-    private void AddComposite(SearchParameterDefinition parameter, FhirPathValue focus, FhirPathContext context, List<SearchIndexEntry> output)
+    private void AddComposite(string code, ComponentPlan[] components, FhirPathValue focus, FhirPathContext context, List<SearchIndexEntry> output)
     {
-        var perComponent = new List<List<SearchIndexEntry>>();
-        foreach (var component in parameter.Components)
+        var perComponent = new List<SearchIndexEntry>[components.Length];
+        for (int i = 0; i < components.Length; i++)
         {
-            if (!_byUrl.TryGetValue(component.Definition, out var definition) || KindOf(definition.Type) is not { } kind) return;
+            var component = components[i];
             var entries = new List<SearchIndexEntry>();
-            foreach (var value in FhirPathCompiler.Compile(component.Expression).Evaluate(focus, context))
+            foreach (var value in component.Expression.Evaluate(focus, context))
             {
                 int before = entries.Count;
-                ToEntries(kind, definition.Code, value, entries);
+                ToEntries(component.Kind, component.Code, value, entries);
                 // R4's DocumentReference-relationship names its components' definitions the wrong way round
                 // (code → the reference parameter, target → the token one); index the value by what it is.
-                if (entries.Count == before && KindOfValue(value) is { } actual && actual != kind)
-                    ToEntries(actual, definition.Code, value, entries);
+                if (entries.Count == before && KindOfValue(value) is { } actual && actual != component.Kind)
+                    ToEntries(actual, component.Code, value, entries);
             }
             Deduplicate(entries, 0);
             if (entries.Count == 0) return;
-            perComponent.Add(entries);
+            perComponent[i] = entries;
         }
-        if (perComponent.Count == 0) return;
         // Every combination: a CodeableConcept with two codings pairs each coding with the value.
         IEnumerable<IReadOnlyList<SearchIndexEntry>> combinations = [[]];
         foreach (var entries in perComponent)
             combinations = combinations.SelectMany(prefix => entries.Select(e => (IReadOnlyList<SearchIndexEntry>)[.. prefix, e]));
-        foreach (var combination in combinations.Take(1000)) output.Add(new CompositeIndexEntry(parameter.Code, combination));
+        foreach (var combination in combinations.Take(1000)) output.Add(new CompositeIndexEntry(code, combination));
     }
 
     private static SearchIndexKind? KindOfValue(FhirPathValue value) => value is FhirPathNode node ? node.FhirType switch
