@@ -10,6 +10,7 @@ namespace Fhir.Server.Definitions;
 public sealed class ElementModel
 {
     private readonly List<ElementModel> _inlineChildren = [];
+    private readonly List<ElementModel> _slices = [];
     private Dictionary<string, ChildMatch>? _childLookup;
     private IReadOnlyList<ElementModel>? _children;
 
@@ -64,6 +65,15 @@ public sealed class ElementModel
 
     public ElementBinding? Binding { get; internal set; }
 
+    /// <summary>For a slice (in profiles): its name, e.g. <c>bsn</c> for <c>Patient.identifier:bsn</c>.</summary>
+    public string? SliceName { get; internal set; }
+
+    /// <summary>How the values of this element are sliced (profiles only). https://hl7.org/fhir/R4/profiling.html#slicing</summary>
+    public ElementSlicing? Slicing { get; internal set; }
+
+    /// <summary>The slices of this element, each with its own children (profiles only).</summary>
+    public IReadOnlyList<ElementModel> Slices => _slices;
+
     public IReadOnlyList<ElementConstraint> Constraints { get; internal set; } = [];
 
     public bool IsSummary { get; internal set; }
@@ -95,6 +105,8 @@ public sealed class ElementModel
     public IReadOnlyList<ElementModel> Children => _children ??= ResolveChildren();
 
     internal List<ElementModel> InlineChildren => _inlineChildren;
+
+    internal List<ElementModel> SliceList => _slices;
 
     /// <summary>Finds a child by name, e.g. <c>given</c>; choice elements by <c>value</c> or <c>value[x]</c>.</summary>
     public ElementModel? GetChild(string name)
@@ -147,8 +159,17 @@ public sealed class ElementModel
         return lookup;
     }
 
-    public override string ToString() => Path;
+    public override string ToString() => SliceName is null ? Path : Path + ":" + SliceName;
 }
+
+/// <summary>ElementDefinition.slicing: how values are assigned to slices.</summary>
+public sealed record ElementSlicing(IReadOnlyList<SliceDiscriminator> Discriminators, string Rules, bool Ordered)
+{
+    public bool IsClosed => Rules == "closed";
+}
+
+/// <summary>A slicing discriminator: type (value, pattern, exists, type, profile) and FHIRPath path.</summary>
+public sealed record SliceDiscriminator(string Type, string Path);
 
 /// <summary>A child found by JSON name: the element and, when it has a single or chosen type, that type code.</summary>
 public readonly record struct ChildMatch(ElementModel Element, string? TypeCode);

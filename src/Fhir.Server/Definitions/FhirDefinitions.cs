@@ -267,27 +267,17 @@ public sealed class FhirDefinitions
     {
         var all = new List<ElementModel>();
         ElementModel? root = null;
-        var stack = new List<ElementModel>();
-        var slicedPrefix = (string?)null;
+        // Parents are found by element id, which names slices ("Patient.identifier:bsn.system").
+        var byId = new Dictionary<string, ElementModel>(StringComparer.Ordinal);
         var contentReferences = new List<ElementModel>();
         foreach (var e in snapshot.EnumerateArray())
         {
             var path = e.GetProperty("path").GetString()!;
-            // Slices (profiles) are not modelled yet: the base element carries the combined rules.
-            if (slicedPrefix is not null && (path == slicedPrefix || path.StartsWith(slicedPrefix + ".", StringComparison.Ordinal)) &&
-                !(path == slicedPrefix && !e.TryGetProperty("sliceName", out _)))
-            {
-                continue;
-            }
-            slicedPrefix = null;
-            if (e.TryGetProperty("sliceName", out _))
-            {
-                slicedPrefix = path;
-                continue;
-            }
-
+            var id = OptionalString(e, "id") ?? path;
             var element = new ElementModel(model, path, MinOf(e), MaxOf(e), ReadTypes(e));
             element.BaseMax = e.TryGetProperty("base", out var baseDefinition) ? MaxOf(baseDefinition) : element.Max;
+            element.SliceName = OptionalString(e, "sliceName");
+            if (e.TryGetProperty("slicing", out var slicing)) element.Slicing = ReadSlicing(slicing);
             if (e.TryGetProperty("contentReference", out var cr))
             {
                 element.ContentReference = cr.GetString();
@@ -312,24 +302,34 @@ public sealed class FhirDefinitions
                 else if (property.Name.StartsWith("pattern", StringComparison.Ordinal)) element.Pattern = property.Value.Clone();
             }
 
+            var lastDot = id.LastIndexOf('.');
+            var colon = id.LastIndexOf(':');
             if (root is null)
             {
                 root = element;
-                stack.Add(element);
+            }
+            else if (element.SliceName is not null && colon > lastDot)
+            {
+                if (!byId.TryGetValue(id[..colon], out var sliced))
+                {
+                    throw new InvalidDataException($"{model.Url}: slice '{id}' has no sliced element in the snapshot.");
+                }
+                sliced.SliceList.Add(element);
             }
             else
             {
-                var parentPath = path[..path.LastIndexOf('.')];
-                while (stack.Count > 0 && stack[^1].Path != parentPath) stack.RemoveAt(stack.Count - 1);
-                if (stack.Count == 0)
+                if (lastDot < 0 || !byId.TryGetValue(id[..lastDot], out var parent))
                 {
-                    throw new InvalidDataException($"{model.Url}: element '{path}' has no parent in the snapshot.");
+                    throw new InvalidDataException($"{model.Url}: element '{id}' has no parent in the snapshot.");
                 }
-                stack[^1].InlineChildren.Add(element);
-                stack.Add(element);
+                parent.InlineChildren.Add(element);
             }
-            model.Index(element);
-            all.Add(element);
+            byId[id] = element;
+            if (!id.Contains(':'))
+            {
+                model.Index(element);
+                all.Add(element);
+            }
         }
         if (root is null) throw new InvalidDataException($"{model.Url}: empty snapshot.");
         foreach (var element in contentReferences)
@@ -341,6 +341,14 @@ public sealed class FhirDefinitions
         }
         model.SetTree(root, all, model.IsPrimitive ? model.ByExactPath(model.Type + ".value")?.Regex : null);
     }
+
+    private static ElementSlicing ReadSlicing(JsonElement slicing) => new(
+        slicing.TryGetProperty("discriminator", out var discriminators)
+            ? discriminators.EnumerateArray().Select(d => new SliceDiscriminator(
+                OptionalString(d, "type") ?? "value", OptionalString(d, "path") ?? "$this")).ToArray()
+            : [],
+        OptionalString(slicing, "rules") ?? "open",
+        slicing.TryGetProperty("ordered", out var ordered) && ordered.ValueKind == JsonValueKind.True);
 
     private static int MinOf(JsonElement e) => e.TryGetProperty("min", out var min) ? min.GetInt32() : 0;
 

@@ -22,6 +22,9 @@ internal sealed record ValidationChild(
 {
     /// <summary>Primitive typed with a FHIRPath System type (Element.id, Extension.url): no <c>_x</c> companion.</summary>
     public bool IsSystemTyped { get; init; }
+
+    /// <summary>The element's slices (profiles only), matched per value.</summary>
+    public SliceSet? Slices { get; set; }
 }
 
 /// <summary>
@@ -46,16 +49,31 @@ internal sealed class ValidationNode
                 foreach (var type in element.Types)
                 {
                     var jsonName = element.ChoiceBaseName + char.ToUpperInvariant(type.Code[0]) + type.Code[1..];
-                    byName[jsonName] = Create(i, jsonName, element, type, definitions);
+                    byName[jsonName] = WithSlices(CreateChild(i, jsonName, element, type, definitions), definitions);
                 }
             }
             else
             {
-                byName[element.Name] = Create(i, element.Name, element, element.Types.Count == 1 ? element.Types[0] : null, definitions);
+                byName[element.Name] = WithSlices(CreateChild(i, element.Name, element, element.Types.Count == 1 ? element.Types[0] : null, definitions), definitions);
             }
         }
         ByJsonName = byName;
         Required = [.. required];
+        var slicedRequired = new List<int>();
+        for (var i = 0; i < Elements.Length; i++)
+        {
+            if (Elements[i].Slices.Any(s => s.Min > 0)) slicedRequired.Add(i);
+        }
+        SlicedRequired = [.. slicedRequired];
+    }
+
+    /// <summary>Indexes of elements with a slice of minimum cardinality above 0.</summary>
+    public int[] SlicedRequired { get; }
+
+    private static ValidationChild WithSlices(ValidationChild child, FhirDefinitions definitions)
+    {
+        if (child.Element.Slices.Count > 0) child.Slices = SliceSet.Create(child, definitions);
+        return child;
     }
 
     public ElementModel Owner { get; }
@@ -66,7 +84,7 @@ internal sealed class ValidationNode
 
     public int[] Required { get; }
 
-    private static ValidationChild Create(int index, string jsonName, ElementModel element, ElementType? type, FhirDefinitions definitions)
+    internal static ValidationChild CreateChild(int index, string jsonName, ElementModel element, ElementType? type, FhirDefinitions definitions)
     {
         if (type is null || element.HasInlineChildren)
         {

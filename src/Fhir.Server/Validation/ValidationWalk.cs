@@ -139,6 +139,18 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
             }
         }
 
+        foreach (var index in node.SlicedRequired)
+        {
+            if (counts[index] > 0) continue;
+            foreach (var slice in elements[index].Slices)
+            {
+                if (slice.Min > 0)
+                {
+                    Error(IssueType.Required, $"Slice '{slice.SliceName}' of '{elements[index].Name}' requires at least {slice.Min} value(s), found 0.", elements[index].ChoiceBaseName);
+                }
+            }
+        }
+
         switch (typeCode)
         {
             case "Extension":
@@ -203,6 +215,14 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
             {
                 Error(IssueType.Structure, $"Element '{child.JsonName}' is not allowed here (maximum cardinality 0).");
             }
+            if (child.Slices is { } sliceSet && hasValue)
+            {
+                Span<int> sliceCounts = stackalloc int[sliceSet.Slices.Length];
+                child = SliceFor(child, sliceSet, value, sliceCounts);
+                ValidateItem(child, value, companion, hasValue, hasCompanion);
+                CheckSliceCounts(sliceSet, sliceCounts, child.JsonName);
+                return 1;
+            }
             ValidateItem(child, value, companion, hasValue, hasCompanion);
             return 1;
         }
@@ -243,6 +263,8 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
                 : $"Element '{child.JsonName}' has {length} items, more than its maximum cardinality {element.Max}.");
         }
         var slot = _path.Count - 1;
+        var sliceSet = child.Slices;
+        Span<int> sliceCounts = sliceSet is null ? [] : stackalloc int[sliceSet.Slices.Length];
         // Enumerated, not indexed: JsonElement indexing walks arrays of objects from the start.
         var values = hasValue ? value.EnumerateArray() : default;
         var companions = hasCompanion ? companion.EnumerateArray() : default;
@@ -265,9 +287,47 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
                 Error(IssueType.Structure, $"Item {i} of '{child.JsonName}' must not be null.");
                 continue;
             }
-            ValidateItem(child, item, itemCompanion, itemHasValue, itemHasCompanion);
+            var itemChild = sliceSet is not null && itemHasValue ? SliceFor(child, sliceSet, item, sliceCounts) : child;
+            ValidateItem(itemChild, item, itemCompanion, itemHasValue, itemHasCompanion);
+        }
+        if (sliceSet is not null)
+        {
+            _path[slot] = (child.JsonName, -1);
+            CheckSliceCounts(sliceSet, sliceCounts, child.JsonName);
         }
         return length;
+    }
+
+    private ValidationChild SliceFor(ValidationChild child, SliceSet sliceSet, JsonElement value, Span<int> sliceCounts)
+    {
+        var index = sliceSet.Match(value);
+        if (index >= 0)
+        {
+            sliceCounts[index]++;
+            return sliceSet.Slices[index].Child;
+        }
+        if (sliceSet.IsClosed)
+        {
+            Error(IssueType.Structure, $"The value matches none of the slices of '{child.JsonName}' ({string.Join(", ", sliceSet.Slices.Select(s => s.Element.SliceName))}) and the slicing is closed.");
+        }
+        return child;
+    }
+
+    private void CheckSliceCounts(SliceSet sliceSet, Span<int> sliceCounts, string jsonName)
+    {
+        for (var i = 0; i < sliceSet.Slices.Length; i++)
+        {
+            var slice = sliceSet.Slices[i];
+            if (slice.Tests is null && sliceSet.Sliced.IsChoice) continue;
+            if (sliceCounts[i] < slice.Element.Min)
+            {
+                Error(IssueType.Required, $"Slice '{slice.Element.SliceName}' of '{jsonName}' requires at least {slice.Element.Min} value(s), found {sliceCounts[i]}.");
+            }
+            else if (slice.Element.Max >= 0 && sliceCounts[i] > slice.Element.Max)
+            {
+                Error(IssueType.Structure, $"Slice '{slice.Element.SliceName}' of '{jsonName}' allows at most {slice.Element.Max} value(s), found {sliceCounts[i]}.");
+            }
+        }
     }
 
     private void ValidateItem(ValidationChild child, JsonElement value, JsonElement companion, bool hasValue, bool hasCompanion)
@@ -783,7 +843,7 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
     private static bool JsonEquals(JsonElement a, JsonElement b) => JsonElement.DeepEquals(a, b);
 
     /// <summary>pattern[x] semantics: every property of the pattern is present with a matching value; arrays match item by item in any order.</summary>
-    private static bool JsonMatchesPattern(JsonElement pattern, JsonElement value)
+    internal static bool JsonMatchesPattern(JsonElement pattern, JsonElement value)
     {
         if (pattern.ValueKind == JsonValueKind.Object)
         {
