@@ -1,7 +1,10 @@
 using Fhir.Server.Definitions;
+using Fhir.Server.Features.Bundles;
 using Fhir.Server.Features.Capabilities;
 using Fhir.Server.Features.Resources;
+using Fhir.Server.Features.Security;
 using Fhir.Server.Rest;
+using Fhir.Server.Search;
 using Fhir.Server.Store;
 using Fhir.Server.Store.Sqlite;
 using Fhir.Server.Validation;
@@ -53,6 +56,9 @@ public static class Extensions
             return ActivatorUtilities.CreateInstance<SqliteStoreInitializer>(sp);
         });
         services.AddSingleton<ResourceService>();
+        services.AddFhirSearch();
+        services.AddSingleton<BundleProcessor>();
+        services.TryAddSingleton<IFhirAccessPolicy, DenyAllAccessPolicy>();
         services.AddSingleton<CapabilityContributions>();
         services.AddSingleton<CapabilityStatementBuilder>();
         return services;
@@ -68,7 +74,7 @@ public static class Extensions
                 FhirRequest.EnsureJsonAcceptable(context);
                 return next(context);
             }));
-        app.MapFhirRest();
+        app.MapFhirRest().MapFhirSearch();
         return app;
     }
 

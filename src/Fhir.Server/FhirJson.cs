@@ -37,9 +37,29 @@ public static class FhirJson
         }
         catch (JsonException ex)
         {
-            var where = ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : "";
-            throw new FhirException(400, IssueCodes.Structure, $"The body is not valid JSON{where}: {FirstSentence(ex.Message)}");
+            throw Malformed(ex);
         }
+    }
+
+    /// <summary>Parses a request body into a mutable tree, with the same limits and errors as <see cref="Parse"/>.</summary>
+    public static System.Text.Json.Nodes.JsonNode? ParseNode(ReadOnlyMemory<byte> body)
+    {
+        if (body.IsEmpty)
+            throw FhirException.BadRequest("The request body is empty; a FHIR resource in JSON was expected");
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(body.Span, documentOptions: DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw Malformed(ex);
+        }
+    }
+
+    private static FhirException Malformed(JsonException ex)
+    {
+        var where = ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : "";
+        return new FhirException(400, IssueCodes.Structure, $"The body is not valid JSON{where}: {FirstSentence(ex.Message)}");
     }
 
     /// <summary>A FHIR instant in UTC with milliseconds, e.g. 2026-11-22T10:15:00.123Z.</summary>

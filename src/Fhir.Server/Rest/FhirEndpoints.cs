@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Fhir.Server.Features.Bundles;
 using Fhir.Server.Features.Capabilities;
 using Fhir.Server.Features.History;
 using Fhir.Server.Features.Outcomes;
 using Fhir.Server.Features.Resources;
+using Fhir.Server.Features.Security;
 using Fhir.Server.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,7 +26,11 @@ public static class FhirEndpoints
     public static RouteGroupBuilder MapFhirRest(this IEndpointRouteBuilder app)
     {
         var fhir = app.MapGroup(Prefix);
+        fhir.AddEndpointFilter<FhirAccessFilter>();
         fhir.MapGet("/metadata", Metadata);
+        fhir.MapPost("/", Bundle);
+        fhir.MapPut("/{type}", ConditionalUpdate);
+        fhir.MapDelete("/{type}", ConditionalDelete);
         fhir.MapGet("/_history", SystemHistory);
         fhir.MapPost("/{type}", Create);
         fhir.MapGet("/{type}/_history", TypeHistory);
@@ -62,10 +68,26 @@ public static class FhirEndpoints
         await FhirResponses.WriteBytesAsync(context, resource.Json!);
     }
 
-    private static async Task Create(HttpContext context, string type, ResourceService service)
+    /// https://hl7.org/fhir/R4/http.html#transaction
+    private static async Task Bundle(HttpContext context, BundleProcessor bundles)
+    {
+        var body = await FhirRequest.ReadBodyAsync(context, KnownMediaTypes.FhirJson, KnownMediaTypes.Json);
+        var response = await bundles.ProcessAsync(body, FhirRequest.BaseUrl(context), FhirRequest.PreferredReturn(context), context.RequestAborted);
+        await FhirResponses.WriteBytesAsync(context, response);
+    }
+
+    private static async Task Create(HttpContext context, string type, ResourceService service, BundleProcessor bundles)
     {
         service.EnsureType(type);
         var body = await FhirRequest.ReadBodyAsync(context, KnownMediaTypes.FhirJson, KnownMediaTypes.Json);
+        var condition = context.Request.Headers[KnownHeaders.IfNoneExist].ToString();
+        if (condition.Length > 0)
+        {
+            // https://hl7.org/fhir/R4/http.html#ccreate
+            var (status, resource) = await bundles.ExecuteConditionalAsync("POST", type, null, body, condition, null, FhirRequest.BaseUrl(context), context.RequestAborted);
+            await FhirResponses.WriteWriteResultAsync(context, status, resource!, status == 201 ? $"Created {type}/{resource!.Id}" : $"{type}/{resource!.Id} already matches {condition}; nothing created");
+            return;
+        }
         var outcome = await service.CreateAsync(type, body, context.RequestAborted);
         await FhirResponses.WriteWriteResultAsync(context, 201, outcome.Resource, $"Created {type}/{outcome.Resource.Id}");
     }
@@ -77,6 +99,35 @@ public static class FhirEndpoints
         var outcome = await service.UpdateAsync(type, id, body, FhirRequest.IfMatch(context), context.RequestAborted);
         await FhirResponses.WriteWriteResultAsync(context, outcome.Created ? 201 : 200, outcome.Resource,
             outcome.Created ? $"Created {type}/{id}" : $"Updated {type}/{id} to version {outcome.Resource.Version}");
+    }
+
+    /// https://hl7.org/fhir/R4/http.html#cond-update
+    private static async Task ConditionalUpdate(HttpContext context, string type, ResourceService service, BundleProcessor bundles)
+    {
+        service.EnsureType(type);
+        var query = RequireCondition(context, "update");
+        var body = await FhirRequest.ReadBodyAsync(context, KnownMediaTypes.FhirJson, KnownMediaTypes.Json);
+        var (status, resource) = await bundles.ExecuteConditionalAsync("PUT", type, query, body, null, FhirRequest.IfMatch(context), FhirRequest.BaseUrl(context), context.RequestAborted);
+        await FhirResponses.WriteWriteResultAsync(context, status, resource!, status == 201 ? $"Created {type}/{resource!.Id}" : $"Updated {type}/{resource!.Id}");
+    }
+
+    /// https://hl7.org/fhir/R4/http.html#3.1.0.7.1 (conditional delete of a single match)
+    private static async Task ConditionalDelete(HttpContext context, string type, ResourceService service, BundleProcessor bundles)
+    {
+        service.EnsureType(type);
+        var query = RequireCondition(context, "delete");
+        var (_, deleted) = await bundles.ExecuteConditionalAsync("DELETE", type, query, ReadOnlyMemory<byte>.Empty, null, FhirRequest.IfMatch(context), FhirRequest.BaseUrl(context), context.RequestAborted);
+        if (deleted is not null)
+            context.Response.Headers.ETag = deleted.ETag;
+        context.Response.StatusCode = 204;
+    }
+
+    private static string RequireCondition(HttpContext context, string interaction)
+    {
+        var query = context.Request.QueryString.Value?.TrimStart('?') ?? "";
+        if (query.Length == 0)
+            throw new FhirException(400, IssueCodes.Invalid, $"A conditional {interaction} needs search parameters, e.g. ?identifier=system|value");
+        return query;
     }
 
     private static async Task Patch(HttpContext context, string type, string id, ResourceService service)

@@ -108,7 +108,11 @@ public class ErrorHandlingTests(FhirServerFactory factory) : IClassFixture<FhirS
 
     [Fact]
     public async Task WrongMethod_Returns405Outcome() =>
-        await AssertOutcome(await _client.DeleteAsync("/fhir/Patient"), HttpStatusCode.MethodNotAllowed);
+        await AssertOutcome(await _client.PatchAsync("/fhir/Patient", FhirHttp.Json("[]", "application/json-patch+json")), HttpStatusCode.MethodNotAllowed);
+
+    [Fact]
+    public async Task ConditionalDelete_WithoutCondition_Returns400() =>
+        await AssertOutcome(await _client.DeleteAsync("/fhir/Patient"), HttpStatusCode.BadRequest);
 
     [Fact]
     public async Task IfMatch_Garbage_Returns400()

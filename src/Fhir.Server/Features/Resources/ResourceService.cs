@@ -273,7 +273,7 @@ public sealed partial class ResourceService(
         return DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
     }
 
-    private static string NewId() => Guid.CreateVersion7().ToString();
+    public static string NewId() => Guid.CreateVersion7().ToString();
 
     [GeneratedRegex(@"^[A-Za-z0-9\-\.]{1,64}$")]
     private static partial Regex IdPattern();

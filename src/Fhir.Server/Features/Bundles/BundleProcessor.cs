@@ -1,0 +1,490 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fhir.Server.Features.Outcomes;
+using Fhir.Server.Features.Resources;
+using Fhir.Server.Search;
+using Fhir.Server.Store;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fhir.Server.Features.Bundles;
+
+/// <summary>
+/// Transactions and batches, https://hl7.org/fhir/R4/http.html#transaction. A transaction is one
+/// unit of work in the store: all entries commit together or none do. Entries run in the spec's
+/// order (DELETE, POST, PUT/PATCH, then GET after the commit), <c>urn:uuid:</c> fullUrls and
+/// conditional references (<c>Patient?identifier=...</c>) are resolved before anything is written, and
+/// conditions that decided an id are checked again inside the transaction so a concurrent writer
+/// cannot slip in between. A batch runs each entry on its own; one failing entry spoils no other.
+/// </summary>
+public sealed class BundleProcessor(ResourceService resources, IResourceStore store, IServiceProvider services)
+{
+    private IFhirSearch Search => services.GetService<IFhirSearch>()
+        ?? throw new FhirException(501, IssueCodes.NotSupported, "Conditional interactions need search, which this server instance does not run");
+
+    public async Task<byte[]> ProcessAsync(ReadOnlyMemory<byte> body, string baseUrl, string? preferReturn, CancellationToken ct)
+    {
+        if (FhirJson.ParseNode(body) is not JsonObject bundle || (bundle["resourceType"] as JsonValue)?.ToString() != "Bundle")
+            throw FhirException.BadRequest("POST to the base URL takes a Bundle of type transaction or batch");
+        var type = (bundle["type"] as JsonValue)?.TryGetValue<string>(out var t) == true ? t : null;
+        if (type is not ("transaction" or "batch"))
+            throw new FhirException(400, IssueCodes.Invalid, $"Bundle.type is '{type}'; only transaction and batch can be processed", "Bundle.type");
+        var entries = new List<BundleEntryRequest>();
+        if (bundle["entry"] is JsonArray array)
+        {
+            for (var i = 0; i < array.Count; i++)
+                entries.Add(BundleEntryRequest.Parse(array[i], i));
+        }
+        else if (bundle["entry"] is not null)
+        {
+            throw new FhirException(400, IssueCodes.Structure, "Bundle.entry must be an array", "Bundle.entry");
+        }
+
+        var results = type == "transaction"
+            ? await TransactionAsync(entries, baseUrl, ct)
+            : await BatchAsync(entries, baseUrl, ct);
+        return Render(type + "-response", results, baseUrl, preferReturn);
+    }
+
+    /// <summary>
+    /// One conditional interaction from the REST API (conditional create, update or delete), run as
+    /// a transaction of one entry so the rules are the same as inside a bundle.
+    /// </summary>
+    public async Task<(int Status, StoredResource? Resource)> ExecuteConditionalAsync(
+        string method, string type, string? query, ReadOnlyMemory<byte> body, string? ifNoneExist, long? ifMatch, string baseUrl, CancellationToken ct)
+    {
+        JsonObject? resource = null;
+        if (!body.IsEmpty)
+        {
+            resource = FhirJson.ParseNode(body) as JsonObject
+                ?? throw new FhirException(400, IssueCodes.Structure, "A FHIR resource must be a JSON object");
+        }
+        var entry = new BundleEntryRequest
+        {
+            Index = 0,
+            Method = method,
+            Url = query is null ? type : $"{type}?{query}",
+            Type = type,
+            Query = query,
+            Resource = resource,
+            IfNoneExist = ifNoneExist?.TrimStart('?'),
+            IfMatch = ifMatch,
+            Standalone = true,
+        };
+        var result = (await TransactionAsync([entry], baseUrl, ct))[0];
+        return (int.Parse(result.StatusLine.AsSpan(0, 3), System.Globalization.CultureInfo.InvariantCulture), result.Resource);
+    }
+
+    private async Task<EntryResult[]> TransactionAsync(List<BundleEntryRequest> entries, string baseUrl, CancellationToken ct)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.Type is not null && entry.Type != "metadata")
+                resources.EnsureType(entry.Type);
+        }
+        var identities = AssignIdentities(entries, baseUrl);
+        var documents = new List<JsonDocument>();
+        try
+        {
+            var prepared = new Dictionary<int, ValidatedResource>();
+            var patches = new Dictionary<int, JsonPatch>();
+            foreach (var entry in entries)
+            {
+                if (entry.Resource is not null && entry.Method is "POST" or "PUT")
+                {
+                    Rewrite(entry.Resource, identities, entry);
+                    ResolveConditionalReferences(entry.Resource, entry);
+                    var id = entry.Method == "PUT" ? entry.AssignedId ?? entry.Id : null;
+                    if (id is not null)
+                        entry.Resource["id"] = id;
+                    var document = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(entry.Resource), FhirJson.DocumentOptions);
+                    documents.Add(document);
+                    prepared[entry.Index] = AtEntry(entry, () => resources.Validate(document.RootElement, entry.Type!));
+                }
+                else if (entry.Method == "PATCH")
+                {
+                    patches[entry.Index] = AtEntry(entry, () => PatchOf(entry));
+                }
+            }
+
+            var results = new EntryResult[entries.Count];
+            await store.WriteAsync(session =>
+            {
+                foreach (var entry in entries.Where(e => e.Phase < 3).OrderBy(e => e.Phase).ThenBy(e => e.Index))
+                    results[entry.Index] = AtEntry(entry, () => Write(session, entry, prepared.GetValueOrDefault(entry.Index), patches.GetValueOrDefault(entry.Index)));
+                return true;
+            }, ct);
+            foreach (var entry in entries.Where(e => e.Phase == 3))
+                results[entry.Index] = await ReadEntryAsync(entry, baseUrl, ct);
+            return results;
+        }
+        finally
+        {
+            foreach (var document in documents)
+                document.Dispose();
+        }
+    }
+
+    private async Task<EntryResult[]> BatchAsync(List<BundleEntryRequest> entries, string baseUrl, CancellationToken ct)
+    {
+        var results = new EntryResult[entries.Count];
+        foreach (var entry in entries)
+        {
+            try
+            {
+                if (entry.Type is not null && entry.Type != "metadata")
+                    resources.EnsureType(entry.Type);
+                if (entry.Phase == 3)
+                {
+                    results[entry.Index] = await ReadEntryAsync(entry, baseUrl, ct);
+                    continue;
+                }
+                using var document = PrepareBatchResource(entry);
+                var validated = document is null ? null : resources.Validate(document.RootElement, entry.Type!);
+                var patch = entry.Method == "PATCH" ? PatchOf(entry) : null;
+                results[entry.Index] = await store.WriteAsync(session => Write(session, entry, validated, patch), ct);
+            }
+            catch (FhirException ex)
+            {
+                results[entry.Index] = EntryResult.Failed(ex.Status, ex.Issues);
+            }
+        }
+        return results;
+    }
+
+    private JsonDocument? PrepareBatchResource(BundleEntryRequest entry)
+    {
+        if (entry.Resource is null || entry.Method is not ("POST" or "PUT"))
+            return null;
+        ResolveConditionalReferences(entry.Resource, entry);
+        if (entry.Method == "POST" && entry.IfNoneExist is { } condition)
+        {
+            var matches = Search.FindIds(null, entry.Type!, condition, 2);
+            if (matches.Count > 1)
+                throw new FhirException(412, IssueCodes.Conflict, $"ifNoneExist '{condition}' matches more than one {entry.Type}");
+            entry.AssignedId = matches.Count == 1 ? matches[0] : null;
+        }
+        if (entry.Method == "PUT" && entry.Query is not null)
+            entry.AssignedId = ResolveConditionalUpdate(entry, null);
+        if (entry.Method == "PUT")
+            entry.Resource["id"] = entry.AssignedId ?? entry.Id;
+        return JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(entry.Resource), FhirJson.DocumentOptions);
+    }
+
+    /// <summary>Decides the id of every POST and conditional PUT and maps each fullUrl to Type/id.</summary>
+    private Dictionary<string, string> AssignIdentities(List<BundleEntryRequest> entries, string baseUrl)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            switch (entry.Method)
+            {
+                case "POST":
+                    if (entry.Id is not null)
+                        throw BundleEntryRequest.Invalid($"{entry.Location}.request.url", "of a POST must name only the type");
+                    if (entry.IfNoneExist is { } condition)
+                    {
+                        var matches = Search.FindIds(null, entry.Type!, condition, 2);
+                        if (matches.Count > 1)
+                            throw AtEntryError(entry, new FhirException(412, IssueCodes.Conflict, $"ifNoneExist '{condition}' matches more than one {entry.Type}"));
+                        entry.AssignedId = matches.Count == 1 ? matches[0] : null;
+                    }
+                    entry.AssignedId ??= ResourceService.NewId();
+                    break;
+                case "PUT":
+                    if (entry.Query is not null)
+                        entry.AssignedId = AtEntry(entry, () => ResolveConditionalUpdate(entry, null));
+                    else if (entry.Id is null)
+                        throw BundleEntryRequest.Invalid($"{entry.Location}.request.url", "of a PUT must be [type]/[id] or [type]?[query]");
+                    break;
+            }
+            if (entry.FullUrl is { } fullUrl && entry.Method is "POST" or "PUT")
+            {
+                var id = entry.AssignedId ?? entry.Id;
+                if (id is not null && !map.TryAdd(fullUrl, $"{entry.Type}/{id}"))
+                    throw BundleEntryRequest.Invalid($"{entry.Location}.fullUrl", $"'{fullUrl}' appears more than once");
+                if (id is not null && fullUrl.StartsWith(baseUrl + "/", StringComparison.Ordinal))
+                    map.TryAdd(fullUrl[(baseUrl.Length + 1)..], $"{entry.Type}/{id}");
+            }
+        }
+        return map;
+    }
+
+    /// <summary>0 matches: the resource's own id or a new one; 1: that resource; more: 412.</summary>
+    private string ResolveConditionalUpdate(BundleEntryRequest entry, IWriteSession? session)
+    {
+        var matches = Search.FindIds(session, entry.Type!, entry.Query!, 2);
+        var bodyId = (entry.Resource?["id"] as JsonValue)?.TryGetValue<string>(out var b) == true ? b : null;
+        return matches.Count switch
+        {
+            0 => bodyId ?? ResourceService.NewId(),
+            1 when bodyId is not null && bodyId != matches[0] =>
+                throw new FhirException(400, IssueCodes.Invalid, $"The resource id {bodyId} differs from the {entry.Type} the condition found ({matches[0]})"),
+            1 => matches[0],
+            _ => throw new FhirException(412, IssueCodes.Conflict, $"The condition '{entry.Query}' matches more than one {entry.Type}"),
+        };
+    }
+
+    private EntryResult Write(IWriteSession session, BundleEntryRequest entry, ValidatedResource? validated, JsonPatch? patch)
+    {
+        switch (entry.Method)
+        {
+            case "DELETE":
+            {
+                var id = entry.Id;
+                if (id is null)
+                {
+                    var matches = Search.FindIds(session, entry.Type!, entry.Query ?? "", 2);
+                    if (matches.Count > 1)
+                        throw new FhirException(412, IssueCodes.Conflict, $"The condition '{entry.Query}' matches more than one {entry.Type}");
+                    if (matches.Count == 0)
+                        return EntryResult.Status("204 No Content");
+                    id = matches[0];
+                }
+                var deleted = resources.DeleteIn(session, entry.Type!, id, entry.IfMatch);
+                return deleted is null ? EntryResult.Status("204 No Content") : new EntryResult("204 No Content", deleted, false);
+            }
+            case "POST":
+            {
+                if (entry.IfNoneExist is { } condition)
+                {
+                    var matches = Search.FindIds(session, entry.Type!, condition, 2);
+                    if (matches.Count > 1)
+                        throw new FhirException(412, IssueCodes.Conflict, $"ifNoneExist '{condition}' matches more than one {entry.Type}");
+                    if (matches.Count == 1)
+                    {
+                        if (entry.AssignedId is not null && matches[0] != entry.AssignedId)
+                            throw new FhirException(409, IssueCodes.Conflict, $"A concurrent write changed what '{condition}' matches; retry");
+                        var existing = session.ReadCurrent(entry.Type!, matches[0])!;
+                        return new EntryResult("200 OK", existing, true);
+                    }
+                }
+                var created = resources.CreateIn(session, validated!, entry.AssignedId);
+                return new EntryResult("201 Created", created, true);
+            }
+            case "PUT":
+            {
+                var id = entry.AssignedId ?? entry.Id!;
+                if (entry.Query is not null && ResolveConditionalUpdate(entry, session) != id)
+                    throw new FhirException(409, IssueCodes.Conflict, $"A concurrent write changed what '{entry.Query}' matches; retry");
+                var outcome = resources.PutIn(session, validated!, id, entry.IfMatch);
+                return new EntryResult(outcome.Created ? "201 Created" : "200 OK", outcome.Resource, true);
+            }
+            case "PATCH":
+            {
+                if (entry.Id is null)
+                    throw BundleEntryRequest.Invalid($"{entry.Location}.request.url", "of a PATCH must be [type]/[id]");
+                var outcome = resources.PatchIn(session, entry.Type!, entry.Id, patch!, entry.IfMatch);
+                return new EntryResult("200 OK", outcome.Resource, true);
+            }
+            default:
+                throw new InvalidOperationException($"{entry.Method} is not a write");
+        }
+    }
+
+    private async Task<EntryResult> ReadEntryAsync(BundleEntryRequest entry, string baseUrl, CancellationToken ct)
+    {
+        try
+        {
+            if (entry.Type is null || entry.Id is null)
+            {
+                var bundle = await Search.SearchBundleAsync(entry.Type, entry.Query ?? "", baseUrl, ct);
+                return new EntryResult("200 OK", null, true) { Body = bundle };
+            }
+            var found = entry.VersionId is null
+                ? await resources.ReadAsync(entry.Type, entry.Id, ct)
+                : await resources.ReadVersionAsync(entry.Type, entry.Id, entry.VersionId, ct);
+            return new EntryResult("200 OK", found, entry.Method == "GET");
+        }
+        catch (FhirException ex)
+        {
+            return EntryResult.Failed(ex.Status, ex.Issues);
+        }
+    }
+
+    /// <summary>A PATCH entry carries a Binary whose data is a JSON Patch document.</summary>
+    private static JsonPatch PatchOf(BundleEntryRequest entry)
+    {
+        if (entry.Resource is JsonObject binary
+            && (binary["resourceType"] as JsonValue)?.ToString() == "Binary"
+            && (binary["contentType"] as JsonValue)?.ToString() is "application/json-patch+json"
+            && (binary["data"] as JsonValue)?.TryGetValue<string>(out var data) == true)
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = Convert.FromBase64String(data);
+            }
+            catch (FormatException)
+            {
+                throw BundleEntryRequest.Invalid($"{entry.Location}.resource.data", "is not base64");
+            }
+            return JsonPatch.Parse(bytes);
+        }
+        throw new FhirException(400, IssueCodes.NotSupported,
+            "A PATCH entry must carry a Binary with contentType application/json-patch+json (FHIRPath Patch is not supported)", $"{entry.Location}.resource");
+    }
+
+    /// <summary>Replaces references to fullUrls of this bundle with the Type/id they were given.</summary>
+    private static void Rewrite(JsonNode node, Dictionary<string, string> identities, BundleEntryRequest entry)
+    {
+        if (identities.Count == 0)
+            return;
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj.ToList())
+                {
+                    if (child is JsonValue value && value.TryGetValue<string>(out var text) && identities.TryGetValue(text, out var target)
+                        && (name == "reference" || text.StartsWith("urn:", StringComparison.Ordinal)))
+                        obj[name] = target;
+                    else if (child is not null)
+                        Rewrite(child, identities, entry);
+                }
+                break;
+            case JsonArray arr:
+                for (var i = 0; i < arr.Count; i++)
+                {
+                    if (arr[i] is JsonValue value && value.TryGetValue<string>(out var text) && text.StartsWith("urn:", StringComparison.Ordinal)
+                        && identities.TryGetValue(text, out var target))
+                        arr[i] = target;
+                    else if (arr[i] is { } child)
+                        Rewrite(child, identities, entry);
+                }
+                break;
+        }
+    }
+
+    /// <summary>https://hl7.org/fhir/R4/http.html#trules: a reference Type?query must find exactly one resource.</summary>
+    private void ResolveConditionalReferences(JsonNode node, BundleEntryRequest entry)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj.ToList())
+                {
+                    if (name == "reference" && child is JsonValue value && value.TryGetValue<string>(out var text)
+                        && text.IndexOf('?') is var q and > 0 && !text.Contains("://", StringComparison.Ordinal))
+                    {
+                        var type = text[..q];
+                        resources.EnsureType(type);
+                        var matches = Search.FindIds(null, type, text[(q + 1)..], 2);
+                        if (matches.Count != 1)
+                            throw AtEntryError(entry, new FhirException(412, IssueCodes.NotFound,
+                                $"The conditional reference '{text}' matches {(matches.Count == 0 ? "no" : "more than one")} {type}"));
+                        obj[name] = $"{type}/{matches[0]}";
+                    }
+                    else if (child is not null)
+                    {
+                        ResolveConditionalReferences(child, entry);
+                    }
+                }
+                break;
+            case JsonArray arr:
+                foreach (var child in arr)
+                {
+                    if (child is not null)
+                        ResolveConditionalReferences(child, entry);
+                }
+                break;
+        }
+    }
+
+    private static T AtEntry<T>(BundleEntryRequest entry, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (FhirException ex)
+        {
+            throw AtEntryError(entry, ex);
+        }
+    }
+
+    /// <summary>Says which entry failed, so the client can find it in a rejected transaction.</summary>
+    private static FhirException AtEntryError(BundleEntryRequest entry, FhirException ex)
+    {
+        if (entry.Standalone || ex.Issues.Any(i => i.Diagnostics.StartsWith("Bundle.entry[", StringComparison.Ordinal)))
+            return ex;
+        return new FhirException(ex.Status, ex.Issues
+            .Select(i => i with { Diagnostics = $"{entry.Location} ({entry.Describe()}): {i.Diagnostics}", Expression = i.Expression ?? entry.Location })
+            .ToList());
+    }
+
+    private static byte[] Render(string type, EntryResult[] results, string baseUrl, string? preferReturn)
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        using (var w = new Utf8JsonWriter(buffer, FhirJson.WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("resourceType", "Bundle");
+            w.WriteString("id", Guid.NewGuid().ToString());
+            w.WriteString("type", type);
+            w.WriteStartArray("entry");
+            foreach (var result in results)
+            {
+                w.WriteStartObject();
+                if (result.Resource is { } stored)
+                {
+                    w.WriteString("fullUrl", $"{baseUrl}/{stored.Type}/{stored.Id}");
+                    if (result.IncludeBody && stored.Json is not null && preferReturn != "minimal")
+                    {
+                        w.WritePropertyName("resource");
+                        w.WriteRawValue(stored.Json, skipInputValidation: true);
+                    }
+                }
+                else if (result.Body is not null && preferReturn != "minimal")
+                {
+                    w.WritePropertyName("resource");
+                    w.WriteRawValue(result.Body, skipInputValidation: true);
+                }
+                w.WriteStartObject("response");
+                w.WriteString("status", result.StatusLine);
+                if (result.Resource is { } r)
+                {
+                    if (!r.IsDeleted)
+                        w.WriteString("location", $"{baseUrl}/{r.Type}/{r.Id}/_history/{r.Version}");
+                    w.WriteString("etag", r.ETag);
+                    w.WriteString("lastModified", FhirJson.FormatInstant(r.LastUpdated));
+                }
+                if (result.Issues is { } issues)
+                {
+                    w.WritePropertyName("outcome");
+                    OperationOutcomeWriter.Write(w, issues);
+                }
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private sealed record EntryResult(string StatusLine, StoredResource? Resource, bool IncludeBody)
+    {
+        public byte[]? Body { get; init; }
+
+        public IReadOnlyList<OutcomeIssue>? Issues { get; init; }
+
+        public static EntryResult Status(string line) => new(line, null, false);
+
+        public static EntryResult Failed(int status, IReadOnlyList<OutcomeIssue> issues) =>
+            new($"{status} {ReasonPhrase(status)}", null, false) { Issues = issues };
+
+        private static string ReasonPhrase(int status) => status switch
+        {
+            400 => "Bad Request",
+            401 => "Unauthorized",
+            403 => "Forbidden",
+            404 => "Not Found",
+            409 => "Conflict",
+            410 => "Gone",
+            412 => "Precondition Failed",
+            422 => "Unprocessable Entity",
+            501 => "Not Implemented",
+            _ => "Error",
+        };
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Fhir.Server.Tests.Infrastructure;
+
+namespace Fhir.Server.Tests.Bundles;
+
+/// <summary>Transactions and batches: https://hl7.org/fhir/R4/http.html#transaction</summary>
+public class TransactionTests(FhirServerFactory factory) : IClassFixture<FhirServerFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostBundle(string json)
+    {
+        var response = await _client.PostAsync("/fhir", FhirHttp.Json(json));
+        return (response.StatusCode, await response.ReadJsonAsync());
+    }
+
+    private async Task<long> CountVersions()
+    {
+        var bundle = await (await _client.GetAsync("/fhir/_history?_count=1000")).ReadJsonAsync();
+        return bundle.GetProperty("entry").GetArrayLength();
+    }
+
+    [Fact]
+    public async Task Transaction_WithUrnUuidReferences_RewritesToNewIds()
+    {
+        var (status, body) = await PostBundle("""
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"fullUrl":"urn:uuid:61ebe359-bfdc-4613-8bf2-c5e300945f0a",
+               "resource":{"resourceType":"Observation","status":"final","code":{"text":"Glucose"},
+                           "subject":{"reference":"urn:uuid:88f151c0-a954-468a-88bd-5ae15c08e059"}},
+               "request":{"method":"POST","url":"Observation"}},
+              {"fullUrl":"urn:uuid:88f151c0-a954-468a-88bd-5ae15c08e059",
+               "resource":{"resourceType":"Patient","name":[{"family":"Visser"}]},
+               "request":{"method":"POST","url":"Patient"}}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("transaction-response", body.GetProperty("type").GetString());
+        var entries = body.GetProperty("entry");
+        Assert.Equal("201 Created", entries[0].GetProperty("response").GetProperty("status").GetString());
+        var patientId = entries[1].GetProperty("resource").GetProperty("id").GetString();
+        var subject = entries[0].GetProperty("resource").GetProperty("subject").GetProperty("reference").GetString();
+        Assert.Equal($"Patient/{patientId}", subject);
+        var observationUrl = new Uri(entries[0].GetProperty("response").GetProperty("location").GetString()!).AbsolutePath;
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(observationUrl)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Transaction_OneInvalidEntry_ChangesNothing()
+    {
+        await _client.PutAsync("/fhir/Patient/tx-keep", FhirHttp.Json("""{"resourceType":"Patient","id":"tx-keep","gender":"male"}"""));
+        var before = await CountVersions();
+
+        var (status, body) = await PostBundle("""
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"resource":{"resourceType":"Patient","gender":"female"},"request":{"method":"POST","url":"Patient"}},
+              {"request":{"method":"DELETE","url":"Patient/tx-keep"}},
+              {"resource":{"resourceType":"Patient","id":"tx-new","gender":"not-a-gender"},"request":{"method":"PUT","url":"Patient/tx-new"}}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("OperationOutcome", body.GetProperty("resourceType").GetString());
+        Assert.Contains("Bundle.entry[2]", body.Diagnostics());
+        Assert.Equal(before, await CountVersions());
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/fhir/Patient/tx-keep")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Transaction_StaleIfMatchInsideUnit_RollsBackEarlierEntries()
+    {
+        await _client.PutAsync("/fhir/Patient/tx-ifmatch", FhirHttp.Json("""{"resourceType":"Patient","id":"tx-ifmatch"}"""));
+        await _client.PutAsync("/fhir/Patient/tx-ifmatch", FhirHttp.Json("""{"resourceType":"Patient","id":"tx-ifmatch","gender":"male"}"""));
+        var before = await CountVersions();
+
+        var (status, _) = await PostBundle("""
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"resource":{"resourceType":"Basic","code":{"text":"a"}},"request":{"method":"POST","url":"Basic"}},
+              {"resource":{"resourceType":"Patient","id":"tx-ifmatch","gender":"female"},"request":{"method":"PUT","url":"Patient/tx-ifmatch","ifMatch":"W/\"1\""}}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Equal(before, await CountVersions());
+    }
+
+    [Fact]
+    public async Task Transaction_ProcessesDeleteBeforePostBeforePutThenGet()
+    {
+        await _client.PutAsync("/fhir/Basic/tx-order", FhirHttp.Json("""{"resourceType":"Basic","id":"tx-order","code":{"text":"old"}}"""));
+
+        var (status, body) = await PostBundle("""
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"request":{"method":"GET","url":"Basic/tx-order"}},
+              {"resource":{"resourceType":"Basic","id":"tx-order","code":{"text":"new"}},"request":{"method":"PUT","url":"Basic/tx-order"}},
+              {"request":{"method":"DELETE","url":"Basic/tx-order"}}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var entries = body.GetProperty("entry");
+        Assert.Equal("204 No Content", entries[2].GetProperty("response").GetProperty("status").GetString());
+        Assert.Equal("201 Created", entries[1].GetProperty("response").GetProperty("status").GetString());
+        Assert.Equal("new", entries[0].GetProperty("resource").GetProperty("code").GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Transaction_PatchEntryWithBinaryJsonPatch_Applies()
+    {
+        await _client.PutAsync("/fhir/Patient/tx-patch", FhirHttp.Json("""{"resourceType":"Patient","id":"tx-patch","gender":"male"}"""));
+        var patch = Convert.ToBase64String(Encoding.UTF8.GetBytes("""[{"op":"replace","path":"/gender","value":"female"}]"""));
+
+        var (status, body) = await PostBundle($$$"""
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"resource":{"resourceType":"Binary","contentType":"application/json-patch+json","data":"{{{patch}}}"},
+               "request":{"method":"PATCH","url":"Patient/tx-patch"}}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("female", body.GetProperty("entry")[0].GetProperty("resource").GetProperty("gender").GetString());
+    }
+
+    [Fact]
+    public async Task Batch_BadEntry_DoesNotSpoilOthers()
+    {
+        var (status, body) = await PostBundle("""
+            {"resourceType":"Bundle","type":"batch","entry":[
+              {"resource":{"resourceType":"Patient","gender":"female"},"request":{"method":"POST","url":"Patient"}},
+              {"resource":{"resourceType":"Patient","gender":"banana"},"request":{"method":"POST","url":"Patient"}},
+              {"request":{"method":"GET","url":"Patient/does-not-exist"}},
+              {"resource":{"resourceType":"Basic","code":{"text":"ok"}},"request":{"method":"POST","url":"Basic"}}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("batch-response", body.GetProperty("type").GetString());
+        var entries = body.GetProperty("entry");
+        Assert.Equal("201 Created", entries[0].GetProperty("response").GetProperty("status").GetString());
+        Assert.StartsWith("400", entries[1].GetProperty("response").GetProperty("status").GetString());
+        Assert.Equal("OperationOutcome", entries[1].GetProperty("response").GetProperty("outcome").GetProperty("resourceType").GetString());
+        Assert.StartsWith("404", entries[2].GetProperty("response").GetProperty("status").GetString());
+        Assert.Equal("201 Created", entries[3].GetProperty("response").GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"resourceType":"Bundle","type":"collection"}""")]
+    [InlineData("""{"resourceType":"Patient"}""")]
+    [InlineData("""{"resourceType":"Bundle","type":"transaction","entry":[{"resource":{"resourceType":"Patient"}}]}""")]
+    [InlineData("""{"resourceType":"Bundle","type":"transaction","entry":[{"request":{"method":"FETCH","url":"Patient"}}]}""")]
+    [InlineData("""{"resourceType":"Bundle","type":"transaction","entry":[{"request":{"method":"POST","url":"Patient"}}]}""")]
+    [InlineData("""{"resourceType":"Bundle","type":"transaction","entry":{"request":{"method":"GET","url":"Patient/1"}}}""")]
+    public async Task MalformedBundle_Returns400(string json)
+    {
+        var (status, body) = await PostBundle(json);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("OperationOutcome", body.GetProperty("resourceType").GetString());
+    }
+
+    [Fact]
+    public async Task Transaction_UnknownTypeInEntry_Returns404AndChangesNothing()
+    {
+        var before = await CountVersions();
+        var (status, _) = await PostBundle("""
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"resource":{"resourceType":"Basic","code":{"text":"a"}},"request":{"method":"POST","url":"Basic"}},
+              {"resource":{"resourceType":"Dragon"},"request":{"method":"POST","url":"Dragon"}}]}
+            """);
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal(before, await CountVersions());
+    }
+}
