@@ -80,10 +80,10 @@ internal static class Functions
                     return True;
                 };
             }
-            case "allTrue": Arity(call, 0, 0); return (_, input, _) => Bool(input.All(v => Operators.ToSystem(v) is FhirPathBoolean { Value: true }));
-            case "anyTrue": Arity(call, 0, 0); return (_, input, _) => Bool(input.Any(v => Operators.ToSystem(v) is FhirPathBoolean { Value: true }));
-            case "allFalse": Arity(call, 0, 0); return (_, input, _) => Bool(input.All(v => Operators.ToSystem(v) is FhirPathBoolean { Value: false }));
-            case "anyFalse": Arity(call, 0, 0); return (_, input, _) => Bool(input.Any(v => Operators.ToSystem(v) is FhirPathBoolean { Value: false }));
+            case "allTrue": Arity(call, 0, 0); return (_, input, _) => Bool(Booleans(input, position).All(b => b));
+            case "anyTrue": Arity(call, 0, 0); return (_, input, _) => Bool(Booleans(input, position).Any(b => b));
+            case "allFalse": Arity(call, 0, 0); return (_, input, _) => Bool(Booleans(input, position).All(b => !b));
+            case "anyFalse": Arity(call, 0, 0); return (_, input, _) => Bool(Booleans(input, position).Any(b => !b));
             case "subsetOf":
             {
                 Arity(call, 1, 1);
@@ -331,6 +331,7 @@ internal static class Functions
                 Evaluator? separator = call.Arguments.Count == 1 ? Arg(call, 0) : null;
                 return (env, input, focus) =>
                 {
+                    if (input.Count == 0) return Empty;
                     var sep = separator is null ? "" : SingleString(separator(env, focus), position) ?? "";
                     return [new FhirPathString(string.Join(sep, input.Select(v => Operators.AsString(v) ?? v.ToString())))];
                 };
@@ -508,6 +509,35 @@ internal static class Functions
             case "type":
                 Arity(call, 0, 0);
                 return (_, input, _) => input.Select(v => (FhirPathValue)new FhirPathString(v.TypeNamespace + "." + v.TypeName)).ToList();
+            case "sum":
+            case "min":
+            case "max":
+            case "avg":
+            {
+                // Aggregate functions of FHIRPath 2.0 (https://build.fhir.org/ig/HL7/FHIRPath/#aggregates).
+                Arity(call, 0, 0);
+                var name = call.Name;
+                return (_, input, _) =>
+                {
+                    if (input.Count == 0) return name == "sum" ? [new FhirPathInteger(0)] : Empty;
+                    var values = input.Select(v => Operators.ToSystem(v) ?? throw new FhirPathException($"{name}() needs primitive values", position)).ToList();
+                    if (name is "min" or "max")
+                    {
+                        var best = values[0];
+                        foreach (var v in values.Skip(1))
+                        {
+                            var c = Operators.Compare(v, best, position);
+                            if (c is null) return Empty;
+                            if (name == "min" ? c < 0 : c > 0) best = v;
+                        }
+                        return [best];
+                    }
+                    FhirPathValue total = values[0];
+                    foreach (var v in values.Skip(1)) total = Operators.Arithmetic("+", total, v, position) ?? throw new FhirPathException($"{name}() overflowed", position);
+                    if (name == "sum") return [total];
+                    return Compiler.Single(Operators.Arithmetic("/", total, new FhirPathInteger(values.Count), position));
+                };
+            }
             case "aggregate":
             {
                 Arity(call, 1, 2);
@@ -527,6 +557,9 @@ internal static class Functions
                 throw new FhirPathException($"Unknown function '{call.Name}'", position);
         }
     }
+
+    private static IEnumerable<bool> Booleans(IReadOnlyList<FhirPathValue> input, int position) => input.Select(v =>
+        Operators.ToSystem(v) is FhirPathBoolean b ? b.Value : throw new FhirPathException($"Expected Boolean items but found {v.TypeName}", position));
 
     private static IReadOnlyList<FhirPathValue> Where(Env env, IReadOnlyList<FhirPathValue> input, Evaluator criteria, int position)
     {

@@ -82,7 +82,7 @@ internal static class Operators
             case (FhirPathTemporal t, FhirPathString s): return TemporalStringEquals(t, s);
             case (FhirPathString s, FhirPathTemporal t): return TemporalStringEquals(t, s);
             case (FhirPathQuantity q1, FhirPathQuantity q2):
-                return q1.Unit == q2.Unit ? q1.Value == q2.Value : CalendarEquals(q1, q2);
+                return QuantityComparable(q1, q2) ? q1.Value == q2.Value : null;
         }
         if (TryNumber(x, out var n1) && TryNumber(y, out var n2)) return n1 == n2;
         return false;
@@ -95,8 +95,27 @@ internal static class Operators
         return c is null ? null : c == 0;
     }
 
-    private static bool? CalendarEquals(FhirPathQuantity a, FhirPathQuantity b) =>
-        CalendarUnit(a.Unit) is { } ua && ua == CalendarUnit(b.Unit) ? a.Value == b.Value : false;
+    /// <summary>
+    /// Whether two quantities can be compared without unit conversion (no UCUM engine here): the same
+    /// unit, the same calendar duration ("year" and "years"), or seconds/milliseconds against UCUM
+    /// 's'/'ms', which N1 declares equal. Otherwise the result is unknown (empty), e.g. 1 year vs 1 'a'
+    /// (http://hl7.org/fhirpath/N1/#time-valued-quantities).
+    /// </summary>
+    public static bool QuantityComparable(FhirPathQuantity a, FhirPathQuantity b) =>
+        a.Unit == b.Unit || DefiniteUnit(a.Unit) is { } u && u == DefiniteUnit(b.Unit);
+
+    private static string? DefiniteUnit(string unit) => unit switch
+    {
+        "year" or "years" => "year",
+        "month" or "months" => "month",
+        "week" or "weeks" => "week",
+        "day" or "days" => "day",
+        "hour" or "hours" => "hour",
+        "minute" or "minutes" => "minute",
+        "second" or "seconds" or "s" => "s",
+        "millisecond" or "milliseconds" or "ms" => "ms",
+        _ => null,
+    };
 
     /// <summary>The singular calendar keyword for a duration unit ("years", "a" → "year"), or null.</summary>
     public static string? CalendarUnit(string unit) => unit switch
@@ -209,7 +228,7 @@ internal static class Operators
             case (FhirPathString s, FhirPathTemporal t):
                 return PartialDateTime.TryParse(s.Value, t.Value.Kind == TemporalKind.Time, out var p2) ? PartialDateTime.Compare(p2, t.Value) : null;
             case (FhirPathQuantity q1, FhirPathQuantity q2):
-                return q1.Unit == q2.Unit || (CalendarUnit(q1.Unit) is { } u && u == CalendarUnit(q2.Unit)) ? q1.Value.CompareTo(q2.Value) : null;
+                return QuantityComparable(q1, q2) ? q1.Value.CompareTo(q2.Value) : null;
         }
         if (TryNumber(x, out var n1) && TryNumber(y, out var n2)) return n1.CompareTo(n2);
         if (a is FhirPathNode { FhirType: "Quantity" } || b is FhirPathNode { FhirType: "Quantity" })

@@ -57,6 +57,11 @@ function invariants() {
 }
 const invariantList = invariants();
 
+// Hand-written expressions (expressions.txt) on a few examples, for what the above leave out.
+const extraExpressions = fs.readFileSync(path.join(__dirname, 'expressions.txt'), 'utf8').split('\n')
+  .map(l => l.trim()).filter(l => l && !l.startsWith('//'));
+const extraExamples = new Set(['patient-example.json', 'observation-example.json']);
+
 const bundle = JSON.parse(fs.readFileSync(paramsFile, 'utf8'));
 const params = bundle.entry.map(e => e.resource)
   .filter(p => p.resourceType === 'SearchParameter' && p.expression)
@@ -99,7 +104,19 @@ for (const file of fs.readdirSync(examplesDir).filter(f => f.endsWith('.json')).
     }
     invariantResults[inv.id] = value;
   }
-  out.examples[file] = { resourceType: resource.resourceType, results, invariants: invariantResults };
+  const extra = {};
+  if (extraExamples.has(file)) {
+    for (const expression of extraExpressions) {
+      let value;
+      try {
+        value = plain(await fhirpath.evaluate(resource, expression, { resource, rootResource: resource }, r4, options));
+      } catch (e) {
+        value = { error: String(e.message || e).split('\n')[0].slice(0, 120) };
+      }
+      extra[expression] = value;
+    }
+  }
+  out.examples[file] = { resourceType: resource.resourceType, results, invariants: invariantResults, extra };
 }
 out.expressions = Object.fromEntries(params.map(p => [p.id, p.expression]));
 out.invariants = Object.fromEntries(invariantList.map(i => [i.id, { type: i.type, expression: i.expression }]));

@@ -16,5 +16,5 @@ if ! cmp -s "$fresh" "$oracle"; then
   diff <(tr ',' '\n' < "$oracle") <(tr ',' '\n' < "$fresh") | head -20 || true
   exit 1
 fi
-pairs=$(node -e 'const o=require(process.argv[1]);let n=0,m=0;for(const e of Object.values(o.examples)){n+=Object.keys(e.results).length;m+=Object.keys(e.invariants).length}console.log(n+" search-expression and "+m+" invariant")' "$(realpath "$oracle")")
+pairs=$(node -e 'const o=require(process.argv[1]);let n=0,m=0,x=0;for(const e of Object.values(o.examples)){n+=Object.keys(e.results).length;m+=Object.keys(e.invariants).length;x+=Object.keys(e.extra).length}console.log(n+" search-expression, "+m+" invariant and "+x+" hand-written")' "$(realpath "$oracle")")
 echo "fhirpath.js oracle up to date: $pairs expression×example results"
