@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Fhir.Load;
+
+// Usage:
+//   Fhir.Load load  --base http://127.0.0.1:5181/fhir --from 0 --to 100000 [--patients-per-bundle 32] [--concurrency 4] [--ids ids.txt]
+//   Fhir.Load query --base http://127.0.0.1:5181/fhir --ids ids.txt --patients 100000 [--clients 16] [--seconds 20]
+// A bearer token is taken from FHIR_TOKEN when the server asks for one.
+var options = Options.Parse(args);
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+{
+    BaseAddress = new Uri(options.Get("base", "http://127.0.0.1:5181/fhir").TrimEnd('/') + "/"),
+    Timeout = TimeSpan.FromMinutes(5),
+};
+if (Environment.GetEnvironmentVariable("FHIR_TOKEN") is { Length: > 0 } token)
+    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+return options.Command switch
+{
+    "load" => await Load(http, options),
+    "query" => await Query(http, options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Fhir.Load load|query --base URL ... (see Program.cs)");
+    return 2;
+}
+
+static async Task<int> Load(HttpClient http, Options options)
+{
+    var from = options.Int("from", 0);
+    var to = options.Int("to", 10_000);
+    var perBundle = options.Int("patients-per-bundle", 32);
+    var concurrency = options.Int("concurrency", 4);
+    var idsFile = options.Get("ids", "ids.txt");
+    var data = new DataSet(seed: from);
+    var total = (long)(to - from) * data.ResourcesPerPatient;
+    var loaded = 0L;
+    var failures = 0;
+    var patientIds = new ConcurrentDictionary<int, string>();
+    var next = from;
+    var gate = new object();
+    var clock = Stopwatch.StartNew();
+
+    using var progress = new Timer(_ => Report(), null, 1000, 1000);
+    var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        while (true)
+        {
+            int start;
+            lock (gate)
+            {
+                if (next >= to)
+                    return;
+                start = next;
+                next = Math.Min(to, next + perBundle);
+            }
+            var count = Math.Min(perBundle, to - start);
+            string json;
+            lock (data)
+                json = data.Bundle(start, count).ToJsonString();
+            using var response = await http.PostAsync("", new StringContent(json, Encoding.UTF8, "application/fhir+json"));
+            var body = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode)
+            {
+                Interlocked.Increment(ref failures);
+                Console.Error.WriteLine($"\nbundle at patient {start} failed: {(int)response.StatusCode} {body[..Math.Min(400, body.Length)]}");
+                continue;
+            }
+            using var document = JsonDocument.Parse(body);
+            var entries = document.RootElement.GetProperty("entry");
+            for (var p = 0; p < count; p++)
+            {
+                var location = entries[p * data.ResourcesPerPatient].GetProperty("response").GetProperty("location").GetString()!;
+                var parts = location.Split('/');
+                patientIds[start + p] = parts[^3];
+            }
+            Interlocked.Add(ref loaded, entries.GetArrayLength());
+        }
+    }).ToList();
+    await Task.WhenAll(workers);
+    Report();
+    Console.WriteLine();
+    await File.AppendAllLinesAsync(idsFile, patientIds.OrderBy(p => p.Key).Select(p => $"{p.Key}\t{p.Value}"));
+    var rate = loaded / clock.Elapsed.TotalSeconds;
+    Console.WriteLine($"loaded {loaded:N0} resources for {to - from:N0} patients in {clock.Elapsed.TotalSeconds:N1} s: {rate:N0} resources/s ({failures} failed bundles)");
+    Console.WriteLine($"RESULT load_rate={rate:F0} resources={loaded} failures={failures}");
+    return failures == 0 ? 0 : 1;
+
+    void Report()
+    {
+        var done = Interlocked.Read(ref loaded);
+        var fraction = total == 0 ? 1 : (double)done / total;
+        var bar = new string('#', (int)(fraction * 30)).PadRight(30, '.');
+        var rate = done / Math.Max(0.001, clock.Elapsed.TotalSeconds);
+        var eta = rate > 0 ? TimeSpan.FromSeconds((total - done) / rate) : TimeSpan.Zero;
+        Console.Write($"\r[{bar}] {done:N0} / {total:N0} resources  {rate:N0}/s  eta {eta:mm\\:ss}   ");
+    }
+}
+
+static async Task<int> Query(HttpClient http, Options options)
+{
+    var ids = File.ReadAllLines(options.Get("ids", "ids.txt")).Select(l => l.Split('\t')).Select(p => (Index: int.Parse(p[0]), Id: p[1])).ToArray();
+    var clients = options.Int("clients", 16);
+    var seconds = options.Int("seconds", 20);
+    var practitioners = DataSet.Practitioners;
+    var kinds = new (string Name, Func<Random, string> Url)[]
+    {
+        ("Patient?identifier", r => $"Patient?identifier=http://fhir.nl/fhir/NamingSystem/bsn|{DataSet.Bsn(ids[r.Next(ids.Length)].Index)}"),
+        ("Observation lab by patient, -date", r => $"Observation?patient={ids[r.Next(ids.Length)].Id}&category=laboratory&_sort=-date&_count=20"),
+        ("Appointment by actor and day", r =>
+        {
+            var day = DateTime.UtcNow.Date.AddDays(r.Next(-300, 100));
+            return $"Appointment?actor=Practitioner/{practitioners[r.Next(practitioners.Length)]}&date=ge{day:yyyy-MM-dd}&date=lt{day.AddDays(1):yyyy-MM-dd}";
+        }),
+        ("Communication by recipient, in-progress", r => $"Communication?recipient=Practitioner/{practitioners[r.Next(3)]}&status=in-progress&_sort=sent&_count=20"),
+        ("chained subject:Patient.identifier", r => $"Observation?subject:Patient.identifier=http://fhir.nl/fhir/NamingSystem/bsn|{DataSet.Bsn(ids[r.Next(ids.Length)].Index)}&_count=20"),
+        ("_include requester", r => $"MedicationRequest?patient={ids[r.Next(ids.Length)].Id}&_include=MedicationRequest:requester"),
+    };
+    var latencies = kinds.Select(_ => new ConcurrentBag<double>()).ToArray();
+    var errors = 0;
+    var deadline = DateTime.UtcNow.AddSeconds(seconds);
+    var clock = Stopwatch.StartNew();
+    var workers = Enumerable.Range(0, clients).Select(async c =>
+    {
+        var random = new Random(c);
+        var i = c;
+        while (DateTime.UtcNow < deadline)
+        {
+            var k = i++ % kinds.Length;
+            var started = Stopwatch.GetTimestamp();
+            using var response = await http.GetAsync(kinds[k].Url(random));
+            await response.Content.ReadAsByteArrayAsync();
+            if (!response.IsSuccessStatusCode)
+                Interlocked.Increment(ref errors);
+            latencies[k].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }).ToList();
+    await Task.WhenAll(workers);
+    var totalRequests = latencies.Sum(l => l.Count);
+    Console.WriteLine($"| query ({clients} clients, {seconds} s) | requests | p50 ms | p95 ms |");
+    Console.WriteLine("|---|---|---|---|");
+    for (var k = 0; k < kinds.Length; k++)
+    {
+        var sorted = latencies[k].OrderBy(x => x).ToArray();
+        Console.WriteLine($"| {kinds[k].Name} | {sorted.Length} | {Percentile(sorted, 50):F1} | {Percentile(sorted, 95):F1} |");
+    }
+    var throughput = totalRequests / clock.Elapsed.TotalSeconds;
+    Console.WriteLine($"| mix throughput | {throughput:N0} requests/s | errors {errors} | |");
+    Console.WriteLine($"RESULT search_throughput={throughput:F0} errors={errors}");
+    return errors == 0 ? 0 : 1;
+}
+
+static double Percentile(double[] sorted, int p) =>
+    sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)];
+
+internal sealed class Options(string command, Dictionary<string, string> values)
+{
+    public string Command { get; } = command;
+
+    public static Options Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>();
+        for (var i = 1; i + 1 < args.Length; i += 2)
+            values[args[i].TrimStart('-')] = args[i + 1];
+        return new Options(args.Length > 0 ? args[0] : "", values);
+    }
+
+    public string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+
+    public int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
+}
