@@ -15,6 +15,8 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
     BaseAddress = new Uri(options.Get("base", "http://127.0.0.1:5181/fhir").TrimEnd('/') + "/"),
     Timeout = TimeSpan.FromMinutes(5),
 };
+// The loader needs only the locations of what was created, not the resources echoed back.
+http.DefaultRequestHeaders.Add("Prefer", "return=minimal");
 if (Environment.GetEnvironmentVariable("FHIR_TOKEN") is { Length: > 0 } token)
     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
