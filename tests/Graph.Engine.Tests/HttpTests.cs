@@ -83,6 +83,13 @@ public sealed class HttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OversizedBody_Is413()
+    {
+        var res = await Post("{\"query\":\"{ hello }\",\"variables\":{\"pad\":\"" + new string('x', 2 * 1024 * 1024) + "\"}}");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, res.StatusCode);
+    }
+
+    [Fact]
     public async Task Introspection_CanBeSwitchedOffPerEndpoint()
     {
         Assert.Equal(HttpStatusCode.OK, (await Post("""{"query":"{ __schema { queryType { name } } }"}""")).StatusCode);

@@ -78,7 +78,8 @@ internal sealed class OperationContext(Schema schema, RequestContext request, IR
     public bool CachePlans { get; } = cachePlans;
     public bool ExposeExceptions { get; } = exposeExceptions;
     public CancellationToken CancellationToken { get; } = cancellationToken;
-    public DataLoaderRegistry DataLoaders { get; } = new();
+    private DataLoaderRegistry? _dataLoaders;
+    public DataLoaderRegistry DataLoaders => _dataLoaders ?? Interlocked.CompareExchange(ref _dataLoaders, new DataLoaderRegistry(), null) ?? _dataLoaders;
 
     public void AddError(GraphError error)
     {

@@ -24,11 +24,36 @@ public static class ResultSerializer
         w.WriteEndObject();
     }
 
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        SkipValidation = true,
+        // Responses are UTF-8 JSON, never embedded in HTML: non-ASCII text is written as is.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    [ThreadStatic] private static Utf8JsonWriter? _cachedWriter;
+
+    /// <summary>Writes the response into a buffer (for example an HTTP response's PipeWriter) without intermediate copies.</summary>
+    public static void Write(IBufferWriter<byte> output, ExecutionResult result)
+    {
+        var w = _cachedWriter;
+        if (w is null) _cachedWriter = w = new Utf8JsonWriter(output, WriterOptions);
+        else w.Reset(output);
+        try
+        {
+            Write(w, result);
+            w.Flush();
+        }
+        finally
+        {
+            w.Reset(Stream.Null);
+        }
+    }
+
     public static byte[] ToUtf8Bytes(ExecutionResult result)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            Write(w, result);
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        Write(buffer, result);
         return buffer.WrittenSpan.ToArray();
     }
 

@@ -10,6 +10,8 @@ public sealed class GraphEndpointOptions
 {
     public bool AllowIntrospection { get; set; } = true;
     public bool AllowGet { get; set; } = true;
+    /// <summary>Largest accepted POST body; larger requests get 413 before any parsing.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
     /// <summary>Fills the request context (items such as the practice or tenant) from the HTTP request.</summary>
     public Action<HttpContext, RequestContext>? ConfigureRequest { get; set; }
 }
@@ -64,7 +66,22 @@ internal sealed class GraphQLHttpHandler(GraphExecutor executor, GraphEndpointOp
                 await http.Response.WriteAsync("Content-Type must be application/json.", http.RequestAborted);
                 return;
             }
-            (request, problem) = await ReadBodyAsync(http);
+            if (http.Request.ContentLength > options.MaxRequestBodyBytes)
+            {
+                http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                return;
+            }
+            if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                limit.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            try
+            {
+                (request, problem) = await ReadBodyAsync(http);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                return;
+            }
         }
         if (request is null)
         {
@@ -90,9 +107,8 @@ internal sealed class GraphQLHttpHandler(GraphExecutor executor, GraphEndpointOp
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = mediaType + "; charset=utf-8";
-        var bytes = ResultSerializer.ToUtf8Bytes(result);
-        http.Response.ContentLength = bytes.Length;
-        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
+        ResultSerializer.Write(http.Response.BodyWriter, result);
+        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
     }
 
     private static bool IsJsonContentType(string? contentType)

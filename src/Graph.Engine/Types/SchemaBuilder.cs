@@ -34,6 +34,9 @@ public sealed class SchemaBuilder
         return b;
     }
 
+    /// <summary>Reads one or more schema.graphql files (type extensions may live in separate files).</summary>
+    public static SchemaBuilder FromFiles(params string[] paths) => FromSdl(paths.Select(File.ReadAllText).ToArray());
+
     public SchemaBuilder AddSdl(string sdl)
     {
         _sources.Add(sdl);

@@ -61,19 +61,13 @@ public static class DocumentValidator
 
     private sealed class Walker(ValidationContext ctx, ValidationRule[] rules)
     {
-        private void Each(Action<ValidationRule> a)
-        {
-            foreach (var r in rules)
-            {
-                ctx.CurrentRule = r.Name;
-                a(r);
-            }
-        }
+        // Rule names are read once; each event is a plain loop (no per-event closure allocations).
+        private readonly string[] _names = rules.Select(r => r.Name).ToArray();
 
         public void Walk()
         {
             var doc = ctx.Document;
-            Each(r => r.EnterDocument(ctx, doc));
+            for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].EnterDocument(ctx, doc); }
             foreach (var def in doc.Definitions)
             {
                 switch (def)
@@ -82,7 +76,7 @@ public static class DocumentValidator
                     case FragmentDefinitionNode f: WalkFragment(f); break;
                 }
             }
-            Each(r => r.LeaveDocument(ctx, doc));
+            for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].LeaveDocument(ctx, doc); }
         }
 
         private void WalkOperation(OperationDefinitionNode op)
@@ -91,19 +85,19 @@ public static class DocumentValidator
             ctx.Usages[op] = [];
             ctx.Spreads[op] = [];
             ctx.TypeStack.Add(ctx.Schema.GetRootType(op.Operation));
-            Each(r => r.EnterOperation(ctx, op));
+            for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].EnterOperation(ctx, op); }
             foreach (var v in op.VariableDefinitions)
             {
                 var t = ctx.Schema.FromAst(v.Type);
                 Push(t is not null && t.IsInputType ? t : null, false);
-                Each(r => r.EnterVariableDefinition(ctx, v));
+                for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].EnterVariableDefinition(ctx, v); }
                 if (v.DefaultValue is not null) WalkValue(v.DefaultValue);
                 WalkDirectives(v.Directives, v, "VARIABLE_DEFINITION");
                 Pop();
             }
             WalkDirectives(op.Directives, op, op.Operation switch { OperationType.Mutation => "MUTATION", OperationType.Subscription => "SUBSCRIPTION", _ => "QUERY" });
             WalkSelectionSet(op.SelectionSet);
-            Each(r => r.LeaveOperation(ctx, op));
+            for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].LeaveOperation(ctx, op); }
             ctx.TypeStack.RemoveAt(ctx.TypeStack.Count - 1);
         }
 
@@ -114,7 +108,7 @@ public static class DocumentValidator
             ctx.Spreads.TryAdd(f, []);
             var t = ctx.Schema.GetType(f.TypeCondition.Name);
             ctx.TypeStack.Add(t is not null && t.IsOutputType ? t : null);
-            Each(r => r.EnterFragmentDefinition(ctx, f));
+            for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].EnterFragmentDefinition(ctx, f); }
             WalkDirectives(f.Directives, f, "FRAGMENT_DEFINITION");
             WalkSelectionSet(f.SelectionSet);
             ctx.TypeStack.RemoveAt(ctx.TypeStack.Count - 1);
@@ -124,7 +118,7 @@ public static class DocumentValidator
         {
             var named = ctx.Type?.NamedType;
             ctx.ParentTypeStack.Add(named is not null && named.IsComposite ? named : null);
-            Each(r => r.EnterSelectionSet(ctx, set));
+            for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].EnterSelectionSet(ctx, set); }
             foreach (var sel in set.Selections)
             {
                 switch (sel)
@@ -134,7 +128,7 @@ public static class DocumentValidator
                         {
                             GraphType? t = inl.TypeCondition is not null ? ctx.Schema.GetType(inl.TypeCondition.Name) : ctx.Type?.NamedType;
                             ctx.TypeStack.Add(t is not null && t.IsOutputType ? t : null);
-                            Each(r => r.EnterInlineFragment(ctx, inl));
+                            for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].EnterInlineFragment(ctx, inl); }
                             WalkDirectives(inl.Directives, inl, "INLINE_FRAGMENT");
                             WalkSelectionSet(inl.SelectionSet);
                             ctx.TypeStack.RemoveAt(ctx.TypeStack.Count - 1);
@@ -142,7 +136,7 @@ public static class DocumentValidator
                         }
                     case FragmentSpreadNode fs:
                         if (ctx.CurrentDefinition is not null) ctx.Spreads[ctx.CurrentDefinition].Add(fs);
-                        Each(r => r.EnterFragmentSpread(ctx, fs));
+                        for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].EnterFragmentSpread(ctx, fs); }
                         WalkDirectives(fs.Directives, fs, "FRAGMENT_SPREAD");
                         break;
                 }
@@ -156,20 +150,20 @@ public static class DocumentValidator
             var def = parent is null ? null : ctx.Schema.GetFieldIncludingMeta(parent, f.Name);
             ctx.FieldStack.Add(def);
             ctx.TypeStack.Add(def?.Type);
-            Each(r => r.EnterField(ctx, f));
+            for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].EnterField(ctx, f); }
             foreach (var a in f.Arguments)
             {
                 var argDef = def?.GetArgument(a.Name);
                 ctx.Argument = argDef;
                 Push(argDef?.Type, argDef?.DefaultValue is not null);
-                Each(r => r.EnterArgument(ctx, a));
+                for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].EnterArgument(ctx, a); }
                 WalkValue(a.Value);
                 Pop();
                 ctx.Argument = null;
             }
             WalkDirectives(f.Directives, f, "FIELD");
             if (f.SelectionSet is not null) WalkSelectionSet(f.SelectionSet);
-            Each(r => r.LeaveField(ctx, f));
+            for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].LeaveField(ctx, f); }
             ctx.TypeStack.RemoveAt(ctx.TypeStack.Count - 1);
             ctx.FieldStack.RemoveAt(ctx.FieldStack.Count - 1);
         }
@@ -177,23 +171,23 @@ public static class DocumentValidator
         private void WalkDirectives(IReadOnlyList<DirectiveNode> directives, SyntaxNode owner, string location)
         {
             if (directives.Count == 0) return;
-            Each(r => r.EnterDirectives(ctx, directives, owner, location));
+            for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].EnterDirectives(ctx, directives, owner, location); }
             foreach (var d in directives)
             {
                 var def = ctx.Schema.GetDirective(d.Name);
                 ctx.Directive = def;
-                Each(r => r.EnterDirective(ctx, d, location));
+                for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].EnterDirective(ctx, d, location); }
                 foreach (var a in d.Arguments)
                 {
                     var argDef = def?.GetArgument(a.Name);
                     ctx.Argument = argDef;
                     Push(argDef?.Type, argDef?.DefaultValue is not null);
-                    Each(r => r.EnterArgument(ctx, a));
+                    for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].EnterArgument(ctx, a); }
                     WalkValue(a.Value);
                     Pop();
                     ctx.Argument = null;
                 }
-                Each(r => r.LeaveDirective(ctx, d));
+                for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].LeaveDirective(ctx, d); }
                 ctx.Directive = null;
             }
         }
@@ -216,7 +210,7 @@ public static class DocumentValidator
         {
             if (value is VariableNode v && ctx.CurrentDefinition is not null)
                 ctx.Usages[ctx.CurrentDefinition].Add(new VariableUsage(v, ctx.InputType, ctx.InputHasDefault, ctx.InOneOfField));
-            Each(r => r.EnterValue(ctx, value));
+            for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].EnterValue(ctx, value); }
             switch (value)
             {
                 case ListValueNode l:
@@ -238,14 +232,14 @@ public static class DocumentValidator
                         {
                             var fd = io?.GetField(f.Name);
                             Push(fd?.Type, fd?.DefaultValue is not null, io?.IsOneOf == true);
-                            Each(r => r.EnterObjectField(ctx, f));
+                            for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].EnterObjectField(ctx, f); }
                             WalkValue(f.Value);
                             Pop();
                         }
                         break;
                     }
             }
-            Each(r => r.LeaveValue(ctx, value));
+            for (var i = 0; i < rules.Length; i++) { ctx.CurrentRule = _names[i]; rules[i].LeaveValue(ctx, value); }
         }
     }
 }
