@@ -260,4 +260,35 @@ public sealed class SearchValueExtractorTests
             """;
         Assert.Equal(["1", "2"], Extract(json, "context").Cast<TokenIndexEntry>().Select(t => t.Code));
     }
+
+    [Fact]
+    public void Timing_CoversItsEarliestToLatestEvent()
+    {
+        var json = """
+            { "resourceType": "ServiceRequest", "status": "active", "intent": "order", "subject": { "reference": "Patient/p1" },
+              "occurrenceTiming": { "event": [ "2026-03-10T09:00:00Z", "2026-03-01", "2026-03-05T12:00:00+01:00" ] } }
+            """;
+        var date = Assert.IsType<DateIndexEntry>(Extract(json, "occurrence").Single());
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), date.Low);
+        Assert.Equal(new DateTimeOffset(2026, 3, 10, 9, 0, 1, TimeSpan.Zero).AddTicks(-1), date.High);
+    }
+
+    [Fact]
+    public void LogicalReference_KeepsItsDeclaredType()
+    {
+        var json = """
+            { "resourceType": "Observation", "status": "final", "code": { "text": "x" },
+              "performer": [ { "type": "Practitioner", "identifier": { "system": "http://fhir.nl/fhir/NamingSystem/big", "value": "123" } } ] }
+            """;
+        var r = Assert.IsType<ReferenceIndexEntry>(Extract(json, "performer").Single());
+        Assert.Equal(("Practitioner", (string?)null, "http://fhir.nl/fhir/NamingSystem/big", "123"), (r.ResourceType, r.Id, r.IdentifierSystem, r.IdentifierValue));
+    }
+
+    [Fact]
+    public void Money_IsAQuantityInIso4217()
+    {
+        var json = """{ "resourceType": "ChargeItem", "status": "billed", "code": { "text": "x" }, "subject": { "reference": "Patient/p1" }, "priceOverride": { "value": 12.50, "currency": "EUR" } }""";
+        var q = Assert.IsType<QuantityIndexEntry>(Extract(json, "price-override").Single());
+        Assert.Equal((12.50m, "urn:iso:std:iso:4217", "EUR"), (q.Value!.Value, q.System, q.Code));
+    }
 }

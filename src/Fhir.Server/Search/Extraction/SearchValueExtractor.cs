@@ -371,7 +371,7 @@ public sealed class SearchValueExtractor
                     var idValue = Str(identifier, "value");
                     if (system is not null || idValue is not null)
                     {
-                        entry = entry with { IdentifierSystem = system, IdentifierValue = idValue };
+                        entry = entry with { IdentifierSystem = system, IdentifierValue = idValue, ResourceType = entry.ResourceType ?? Str(json, "type") };
                         any = true;
                     }
                 }
