@@ -83,6 +83,17 @@ public sealed class HttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public void InvalidBinding_StopsTheHostAtMapTime()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Services.AddGraphEngine(_ => SchemaBuilder.FromSdl("type Query { a: Int }").Bind("Query", "missing", _ => 1).Build());
+        var app = builder.Build();
+        var ex = Assert.Throws<SchemaException>(() => app.MapGraphQL());
+        Assert.Contains("Cannot bind \"Query.missing\": the type has no such field.", ex.Errors);
+    }
+
+    [Fact]
     public async Task OversizedBody_Is413()
     {
         var res = await Post("{\"query\":\"{ hello }\",\"variables\":{\"pad\":\"" + new string('x', 2 * 1024 * 1024) + "\"}}");

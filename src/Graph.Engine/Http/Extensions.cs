@@ -28,16 +28,10 @@ public static class Extensions
         return endpoints.Map(pattern, handler.HandleAsync);
     }
 
-    /// <summary>Maps a GraphQL-over-HTTP endpoint (GET and POST) at <paramref name="pattern"/>.</summary>
-    public static IEndpointConventionBuilder MapGraphQL(this IEndpointRouteBuilder endpoints, string pattern = "/graphql", Action<GraphEndpointOptions>? configure = null)
-    {
-        var options = new GraphEndpointOptions();
-        configure?.Invoke(options);
-        GraphQLHttpHandler? handler = null;
-        return endpoints.Map(pattern, (HttpContext http) =>
-        {
-            handler ??= new GraphQLHttpHandler(http.RequestServices.GetRequiredService<GraphExecutor>(), options);
-            return handler.HandleAsync(http);
-        });
-    }
+    /// <summary>
+    /// Maps a GraphQL-over-HTTP endpoint (GET and POST) at <paramref name="pattern"/>. The schema is built here,
+    /// at start-up, so an invalid schema or binding stops the host with a <see cref="SchemaException"/>.
+    /// </summary>
+    public static IEndpointConventionBuilder MapGraphQL(this IEndpointRouteBuilder endpoints, string pattern = "/graphql", Action<GraphEndpointOptions>? configure = null) =>
+        endpoints.MapGraphQL(pattern, endpoints.ServiceProvider.GetRequiredService<GraphExecutor>(), configure);
 }

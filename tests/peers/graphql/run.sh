@@ -14,11 +14,12 @@ dotnet "$art/bin/Graph.Engine.PeerHost/release/Graph.Engine.PeerHost.dll" "$port
 host_pid=$!
 trap 'kill "$host_pid" 2>/dev/null || true; wait "$host_pid" 2>/dev/null || true' EXIT
 
+up() { node -e "fetch('http://127.0.0.1:$port/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; }
 for _ in $(seq 1 120); do
-  if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then break; fi
+  if up; then break; fi
   if ! kill -0 "$host_pid" 2>/dev/null; then echo "peer host exited early"; exit 1; fi
   sleep 0.5
 done
-curl -fsS "http://127.0.0.1:$port/health" >/dev/null
+up || { echo "peer host did not answer on port $port"; exit 1; }
 
 node peer.mjs "http://127.0.0.1:$port"
