@@ -11,6 +11,7 @@ internal static class SchemaValidator
 {
     public static void Validate(Schema schema, List<string> errors)
     {
+        ValidateDefaultValues(schema, errors);
         foreach (var d in schema.DirectiveList)
         {
             CheckName(d.Name, $"@{d.Name}", errors, isDirective: true);
@@ -43,6 +44,30 @@ internal static class SchemaValidator
                     break;
             }
             ValidateAppliedDirectives(schema, t, errors);
+        }
+    }
+
+    private static void ValidateDefaultValues(Schema schema, List<string> errors)
+    {
+        void Check(InputValueDefinition v, string where)
+        {
+            if (v.DefaultValue is null) return;
+            try { InputCoercion.CoerceLiteral(v.DefaultValue, v.Type, null); }
+            catch (Exception ex) when (ex is CoercionException or MissingVariableException)
+            {
+                errors.Add($"Default value {Printer.Print(v.DefaultValue)} of {where} is not a valid {v.Type}: {ex.Message}");
+            }
+        }
+        foreach (var d in schema.DirectiveList)
+            foreach (var a in d.ArgumentList) Check(a, $"@{d.Name}({a.Name}:)");
+        foreach (var t in schema.TypeList)
+        {
+            if (t.IsIntrospection) continue;
+            if (t is ComplexType ct)
+                foreach (var f in ct.FieldList)
+                    foreach (var a in f.ArgumentList) Check(a, $"{ct.Name}.{f.Name}({a.Name}:)");
+            if (t is InputObjectType io)
+                foreach (var f in io.FieldList) Check(f, $"{io.Name}.{f.Name}");
         }
     }
 
