@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Fhir.Server.Definitions;
+using Fhir.Server.Features.Outcomes;
+using Fhir.Server.Search.Indexing;
+using Fhir.Server.Search.Parsing;
+using Fhir.Server.Search.Query;
+using Fhir.Server.Store;
+using Fhir.Server.Store.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Fhir.Server.Search;
+
+/// <summary>Whose data a caller may find: null means everyone's; otherwise only the patient compartments of these patients.</summary>
+public sealed record SearchRestriction(IReadOnlyCollection<string>? PatientIds)
+{
+    public static readonly SearchRestriction None = new((IReadOnlyCollection<string>?)null);
+}
+
+/// <summary>
+/// One search as the REST layer asks it: type (null for a system search), arguments, where links
+/// point, strict or lenient handling, an optional compartment (<c>Patient/{id}/{type}</c>) and the
+/// caller's restriction.
+/// </summary>
+public sealed record SearchInput(
+    string? Type,
+    IReadOnlyList<SearchArgument> Arguments,
+    string BaseUrl,
+    string Path,
+    bool Strict = false,
+    (string Type, string Id)? Compartment = null,
+    SearchRestriction? Restriction = null);
+
+/// <summary>
+/// Search: https://hl7.org/fhir/R4/search.html on the SQLite search index, and the
+/// <see cref="IFhirSearch"/> seam for conditional interactions and bundles.
+/// </summary>
+public sealed class FhirSearch(
+    SqliteResourceStore store,
+    SearchParameterRegistry registry,
+    SearchExecutor executor,
+    SearchBundleWriter writer,
+    FhirDefinitions definitions,
+    IOptions<FhirServerOptions> options,
+    TimeProvider clock) : IFhirSearch, IDisposable
+{
+    private readonly ConcurrentBag<SqliteConnection> _readers = new();
+
+    public IReadOnlyList<string> FindIds(IWriteSession? session, string type, string query, int limit)
+    {
+        EnsureType(type);
+        var request = SearchRequest.Parse(SearchRequest.ParseQuery(query), strict: true, limit, int.MaxValue);
+        var conditions = new ConditionBuilder(registry, options.Value.BaseUrl, clock).Build([type], request);
+        if (session is not null)
+            return executor.FindIds((SqliteConnection)session.Connection, [type], conditions, limit);
+        return WithReader(c => executor.FindIds(c, [type], conditions, limit));
+    }
+
+    public Task<byte[]> SearchBundleAsync(string? type, string query, string baseUrl, CancellationToken ct) =>
+        Task.FromResult(Search(new SearchInput(type, SearchRequest.ParseQuery(query), baseUrl, baseUrl + (type is null ? "" : "/" + type))));
+
+    /// <summary>Runs a search and renders its searchset Bundle.</summary>
+    public byte[] Search(SearchInput input)
+    {
+        if (input.Type is not null)
+            EnsureType(input.Type);
+        var o = options.Value;
+        var request = SearchRequest.Parse(input.Arguments, input.Strict, o.DefaultPageSize, o.MaxPageSize);
+        if (request.Contained is "true")
+        {
+            var message = "_contained=true is not supported: contained resources are not indexed on their own";
+            if (input.Strict)
+                throw FhirException.BadRequest(message);
+            request.Ignored.Add(message);
+        }
+        IReadOnlyList<string>? types = input.Type is not null ? [input.Type] : request.Types;
+        if (types is not null)
+        {
+            foreach (var t in types)
+                EnsureType(t);
+        }
+        var builder = new ConditionBuilder(registry, input.BaseUrl, clock);
+        Func<string, Condition?>? restriction = input.Restriction?.PatientIds is { } patients
+            ? t => builder.PatientCompartment(t, patients)
+            : null;
+        builder.Restrict = restriction;
+        var conditions = builder.Build(types ?? [.. definitions.ResourceTypes.Order(StringComparer.Ordinal)], request);
+        if (input.Compartment is { } compartment)
+        {
+            if (compartment.Type != "Patient")
+                throw new FhirException(404, IssueCodes.NotSupported, $"Only the Patient compartment is supported, not {compartment.Type}");
+            conditions.Add(builder.PatientCompartment(input.Type!, [compartment.Id]));
+        }
+        if (restriction is not null)
+        {
+            if (types is null)
+                throw new FhirException(403, IssueCodes.Forbidden, "A system-wide search needs _type when access is limited to a patient's record");
+            conditions.Add(new AnyCondition(types.Select(t => restriction(t)!).ToList()));
+        }
+
+        var page = WithReader(c =>
+        {
+            var result = executor.Execute(c, types, conditions, request, restriction);
+            SearchExecutor.Load(c, result.Matches.Concat(result.Included));
+            return result;
+        });
+        var query = Query(request.Arguments);
+        var links = new SearchBundleWriter.Links(
+            Self: input.Path + (input.Arguments.Count == 0 ? "" : "?" + Query(input.Arguments)),
+            Next: page.NextCursor is null ? null : input.Path + "?" + Append(query, "_cursor=" + page.NextCursor),
+            Previous: page.PreviousCursor is null ? null : input.Path + "?" + Append(query, "_cursor=" + page.PreviousCursor),
+            First: input.Path + (query.Length == 0 ? "" : "?" + query));
+        return writer.Write(page, request, input.BaseUrl, links);
+    }
+
+    private static string Append(string query, string part) => query.Length == 0 ? part : query + "&" + part;
+
+    private static string Query(IEnumerable<SearchArgument> arguments)
+    {
+        var sb = new StringBuilder();
+        foreach (var (name, value) in arguments)
+        {
+            if (sb.Length > 0)
+                sb.Append('&');
+            sb.Append(Escape(name)).Append('=').Append(Escape(value));
+        }
+        return sb.ToString();
+    }
+
+    private static string Escape(string s) => Uri.EscapeDataString(s)
+        .Replace("%3A", ":", StringComparison.Ordinal).Replace("%7C", "|", StringComparison.Ordinal)
+        .Replace("%2C", ",", StringComparison.Ordinal).Replace("%2F", "/", StringComparison.Ordinal);
+
+    private void EnsureType(string type)
+    {
+        if (!definitions.IsResourceType(type))
+            throw FhirException.UnknownType(type);
+    }
+
+    private T WithReader<T>(Func<SqliteConnection, T> read)
+    {
+        if (!_readers.TryTake(out var connection))
+            connection = store.OpenConnection();
+        try
+        {
+            var result = read(connection);
+            _readers.Add(connection);
+            return result;
+        }
+        catch (FhirException)
+        {
+            _readers.Add(connection);
+            throw;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        while (_readers.TryTake(out var connection))
+            connection.Dispose();
+    }
+}

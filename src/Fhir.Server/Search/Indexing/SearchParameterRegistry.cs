@@ -1,0 +1,151 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using Fhir.Server.Definitions;
+using Fhir.Server.Store.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Fhir.Server.Search.Indexing;
+
+/// <summary>
+/// The search parameters in force per resource type: the official R4 ones from <see cref="FhirDefinitions"/>
+/// plus SearchParameter resources stored on this server, which take effect when the store is read again
+/// (at start and by <c>$reindex</c>). https://hl7.org/fhir/R4/searchparameter.html
+/// </summary>
+public sealed class SearchParameterRegistry(FhirDefinitions definitions, SqliteResourceStore store)
+{
+    /// <summary>Parameters the index does not hold: they have no expression or are evaluated elsewhere.</summary>
+    private static readonly FrozenSet<string> NotExtracted = FrozenSet.ToFrozenSet(["_id", "_lastUpdated"], StringComparer.Ordinal);
+
+    private readonly Lock _gate = new();
+    private volatile Dictionary<string, Dictionary<string, SearchParameterDefinition>>? _custom;
+    private readonly Dictionary<string, FrozenDictionary<string, SearchParameterDefinition>> _byType = new(StringComparer.Ordinal);
+
+    public FhirDefinitions Definitions => definitions;
+
+    /// <summary>The parameter <paramref name="code"/> of <paramref name="type"/>, custom ones first; null when unknown.</summary>
+    public SearchParameterDefinition? Find(string type, string code) => For(type).GetValueOrDefault(code);
+
+    public FrozenDictionary<string, SearchParameterDefinition> For(string type)
+    {
+        var custom = Custom();
+        lock (_gate)
+        {
+            if (_byType.TryGetValue(type, out var found))
+                return found;
+            var all = new Dictionary<string, SearchParameterDefinition>(StringComparer.Ordinal);
+            foreach (var p in definitions.SearchParametersFor(type))
+                all[p.Code] = p;
+            if (custom.TryGetValue(type, out var own))
+            {
+                foreach (var (code, p) in own)
+                    all[code] = p;
+            }
+            if (custom.TryGetValue("Resource", out var forAll))
+            {
+                foreach (var (code, p) in forAll)
+                    all[code] = p;
+            }
+            var frozen = all.ToFrozenDictionary(StringComparer.Ordinal);
+            _byType[type] = frozen;
+            return frozen;
+        }
+    }
+
+    /// <summary>The parameters whose values the indexer extracts for <paramref name="type"/>.</summary>
+    public IEnumerable<SearchParameterDefinition> Extracted(string type) =>
+        For(type).Values.Where(p => p.Expression is not null && p.Type != "special" && !NotExtracted.Contains(p.Code));
+
+    /// <summary>True when the parameter is one of the server's own (not in the official definitions).</summary>
+    public bool IsCustom(SearchParameterDefinition parameter)
+    {
+        var custom = Custom();
+        return parameter.Base.Any(b => custom.TryGetValue(b, out var own) && own.TryGetValue(parameter.Code, out var p) && ReferenceEquals(p, parameter));
+    }
+
+    /// <summary>Reads the stored SearchParameter resources again.</summary>
+    public void Refresh()
+    {
+        var loaded = Load();
+        lock (_gate)
+        {
+            _custom = loaded;
+            _byType.Clear();
+        }
+    }
+
+    private Dictionary<string, Dictionary<string, SearchParameterDefinition>> Custom()
+    {
+        var custom = _custom;
+        if (custom is not null)
+            return custom;
+        var loaded = Load();
+        lock (_gate)
+        {
+            if (_custom is null)
+            {
+                _custom = loaded;
+                _byType.Clear();
+            }
+            return _custom;
+        }
+    }
+
+    private Dictionary<string, Dictionary<string, SearchParameterDefinition>> Load()
+    {
+        var result = new Dictionary<string, Dictionary<string, SearchParameterDefinition>>(StringComparer.Ordinal);
+        using var connection = store.OpenConnection();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT v.json FROM resource r JOIN resource_version v ON v.seq = r.current_seq
+            WHERE r.type = 'SearchParameter' AND r.deleted = 0
+            """;
+        try
+        {
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                using var doc = JsonDocument.Parse((byte[])reader.GetValue(0));
+                if (Parse(doc.RootElement) is not { } parameter)
+                    continue;
+                foreach (var type in parameter.Base)
+                {
+                    if (!result.TryGetValue(type, out var byCode))
+                        result[type] = byCode = new Dictionary<string, SearchParameterDefinition>(StringComparer.Ordinal);
+                    byCode[parameter.Code] = parameter;
+                }
+            }
+        }
+        catch (SqliteException)
+        {
+            // Before the schema exists (the host migrates after building services) there is nothing custom.
+        }
+        return result;
+    }
+
+    private static SearchParameterDefinition? Parse(JsonElement json)
+    {
+        string? Str(string name) => json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        IReadOnlyList<string> Strings(string name) => json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+            ? v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToArray()
+            : [];
+        if (Str("status") == "retired")
+            return null;
+        var code = Str("code");
+        var type = Str("type");
+        var expression = Str("expression");
+        var bases = Strings("base");
+        if (code is null || type is null || expression is null || bases.Count == 0 || type is "composite" or "special")
+            return null;
+        IReadOnlyList<string> modifiers = type switch
+        {
+            "string" => ["missing", "exact", "contains"],
+            "token" => ["missing", "text", "not", "of-type"],
+            "reference" => ["missing", "type", "identifier"],
+            "uri" => ["missing", "above", "below"],
+            _ => ["missing"],
+        };
+        IReadOnlyList<string> comparators = type is "number" or "date" or "quantity" ? ["eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"] : [];
+        return new SearchParameterDefinition(Str("url") ?? $"urn:custom:{code}", code, Str("name") ?? code, type, bases, expression,
+            Strings("target"), [], modifiers, comparators, true, true);
+    }
+}

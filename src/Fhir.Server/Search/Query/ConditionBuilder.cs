@@ -1,0 +1,390 @@
+using System.Globalization;
+using Fhir.Server.Definitions;
+using Fhir.Server.Features.Outcomes;
+using Fhir.Server.Search.Extraction;
+using Fhir.Server.Search.Indexing;
+using Fhir.Server.Search.Parsing;
+
+namespace Fhir.Server.Search.Query;
+
+/// <summary>
+/// Turns search arguments into <see cref="Condition"/>s, parameter type by parameter type, as
+/// https://hl7.org/fhir/R4/search.html defines them: comma is OR within one argument, repeated
+/// arguments are AND-ed. Unknown or unsupported parameters are a 400 when strict, otherwise skipped
+/// and reported.
+/// </summary>
+public sealed class ConditionBuilder(SearchParameterRegistry registry, string? baseUrl, TimeProvider clock)
+{
+    private static readonly string[] Prefixes = ["eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"];
+
+    private FhirDefinitions Definitions => registry.Definitions;
+
+    /// <summary>The caller's restriction per type, applied inside chains and _has too, so they reveal nothing outside it.</summary>
+    public Func<string, Condition?>? Restrict { get; set; }
+
+    private IReadOnlyList<Condition> Restricted(string type, Condition condition) =>
+        Restrict?.Invoke(type) is { } r ? [condition, r] : [condition];
+
+    /// <summary>All conditions for <paramref name="types"/> (one type, or several for a system search).</summary>
+    public List<Condition> Build(IReadOnlyList<string> types, SearchRequest request)
+    {
+        var conditions = new List<Condition>();
+        foreach (var argument in request.Filters)
+        {
+            try
+            {
+                conditions.Add(BuildOne(types, argument.Name, argument.Value));
+            }
+            catch (UnsupportedParameterException e)
+            {
+                if (request.Strict)
+                    throw FhirException.BadRequest(e.Message);
+                request.Ignored.Add(e.Message);
+            }
+        }
+        return conditions;
+    }
+
+    private sealed class UnsupportedParameterException(string message) : Exception(message);
+
+    private static UnsupportedParameterException Unsupported(string message) => new(message);
+
+    private Condition BuildOne(IReadOnlyList<string> types, string name, string value)
+    {
+        if (name.StartsWith("_has:", StringComparison.Ordinal))
+            return Has(types, name, value);
+        var dot = name.IndexOf('.');
+        if (dot > 0)
+            return Chain(types, name[..dot], name[(dot + 1)..], value);
+
+        var colon = name.IndexOf(':');
+        var code = colon < 0 ? name : name[..colon];
+        var modifier = colon < 0 ? null : name[(colon + 1)..];
+        var values = SearchRequest.SplitOr(value);
+
+        if (code == "_id")
+            return Id(types, modifier, values);
+        if (code == "_lastUpdated")
+        {
+            if (modifier is not null)
+                throw Unsupported($"The modifier :{modifier} is not supported on _lastUpdated");
+            var alternatives = values.Select(v => DateAlternative(v, "_lastUpdated", "{0}.last_updated", "{0}.last_updated")).ToList();
+            return new RowCondition((a, p) => "(" + string.Join(" OR ", alternatives.Select(f => f(a, p))) + ")");
+        }
+
+        var parameter = registry.Find(types[0], code);
+        if (parameter is null || types.Skip(1).Any(t => registry.Find(t, code) is null))
+            throw Unsupported($"Unknown search parameter '{code}' for {string.Join(",", types)}");
+        if (parameter.Type is "special" or "composite")
+            throw Unsupported($"The {parameter.Type} search parameter '{code}' is not supported");
+        long[] Pids(string suffix = "") => types.Select(t => ParamKey.For(t, code + suffix)).Distinct().ToArray();
+
+        if (modifier == "missing")
+        {
+            if (value is not ("true" or "false"))
+                throw FhirException.BadRequest($"{name}={value}: :missing takes true or false");
+            var table = TableOf(parameter.Type);
+            return new IndexCondition(table, Pids(), [], 9, negate: value == "true");
+        }
+
+        switch (parameter.Type)
+        {
+            case "string":
+                return modifier switch
+                {
+                    null => new IndexCondition("ix_string", Pids(), values.Select(StringPrefix).ToList(), 3),
+                    "exact" => new IndexCondition("ix_string", Pids(), values.Select(v => Alt((i, p) =>
+                        $"{i}.value = {p.Add(SearchText.Normalize(v))} AND {i}.exact = {p.Add(v)}")).ToList(), 2),
+                    "contains" => new IndexCondition("ix_string", Pids(), values.Select(v => Alt((i, p) =>
+                        $"{i}.value LIKE {p.Add("%" + EscapeLike(SearchText.Normalize(v)) + "%")} ESCAPE '\\'")).ToList(), 7),
+                    _ => throw Unsupported($"The modifier :{modifier} is not supported on string parameter '{code}'"),
+                };
+            case "token":
+                return modifier switch
+                {
+                    null => new IndexCondition("ix_token", Pids(), values.Select(TokenAlternative).ToList(), TokenPriority(code, values)),
+                    "not" => new IndexCondition("ix_token", Pids(), values.Select(TokenAlternative).ToList(), 9, negate: true),
+                    "text" => new IndexCondition("ix_string", Pids(ParamKey.TextSuffix), values.Select(StringPrefix).ToList(), 3),
+                    "of-type" => new IndexCondition("ix_token", Pids(ParamKey.OfTypeSuffix), values.Select(v => OfType(name, v)).ToList(), 1),
+                    _ => throw Unsupported($"The modifier :{modifier} is not supported on token parameter '{code}'"),
+                };
+            case "reference":
+                if (modifier == "identifier")
+                    return new IndexCondition("ix_token", Pids(ParamKey.IdentifierSuffix), values.Select(TokenAlternative).ToList(), 1);
+                if (modifier is not null && !Definitions.IsResourceType(modifier))
+                    throw Unsupported($"The modifier :{modifier} is not supported on reference parameter '{code}'");
+                return new IndexCondition("ix_reference", Pids(), values.Select(v => ReferenceAlternative(parameter, modifier, v)).ToList(), 1);
+            case "date":
+                if (modifier is not null)
+                    throw Unsupported($"The modifier :{modifier} is not supported on date parameter '{code}'");
+                return new IndexCondition("ix_date", Pids(), values.Select(v => DateAlternative(v, code, "{0}.low", "{0}.high")).ToList(), 4);
+            case "number":
+                if (modifier is not null)
+                    throw Unsupported($"The modifier :{modifier} is not supported on number parameter '{code}'");
+                return new IndexCondition("ix_number", Pids(), values.Select(v => NumberAlternative(v, code)).ToList(), 4);
+            case "quantity":
+                if (modifier is not null)
+                    throw Unsupported($"The modifier :{modifier} is not supported on quantity parameter '{code}'");
+                return new IndexCondition("ix_quantity", Pids(), values.Select(v => QuantityAlternative(v, code)).ToList(), 4);
+            case "uri":
+                return modifier switch
+                {
+                    null => new IndexCondition("ix_uri", Pids(), values.Select(v => Alt((i, p) => $"{i}.uri = {p.Add(v)}")).ToList(), 2),
+                    "below" => new IndexCondition("ix_uri", Pids(), values.Select(v => Alt((i, p) =>
+                        $"{i}.uri >= {p.Add(v)} AND {i}.uri < {p.Add(v + '\uffff')}")).ToList(), 3),
+                    "above" => new IndexCondition("ix_uri", Pids(), values.Select(v => Alt((i, p) =>
+                        $"substr({p.Add(v)}, 1, length({i}.uri)) = {i}.uri")).ToList(), 8),
+                    _ => throw Unsupported($"The modifier :{modifier} is not supported on uri parameter '{code}'"),
+                };
+            default:
+                throw Unsupported($"Search parameter '{code}' has type {parameter.Type}, which is not supported");
+        }
+    }
+
+    public static string TableOf(string type) => type switch
+    {
+        "string" => "ix_string",
+        "token" => "ix_token",
+        "reference" => "ix_reference",
+        "date" => "ix_date",
+        "number" => "ix_number",
+        "quantity" => "ix_quantity",
+        "uri" => "ix_uri",
+        _ => throw Unsupported($"Parameters of type {type} are not supported here"),
+    };
+
+    private static Func<string, SqlParams, string> Alt(Func<string, SqlParams, string> f) => f;
+
+    private static Condition Id(IReadOnlyList<string> types, string? modifier, List<string> ids)
+    {
+        if (modifier is not null)
+            throw Unsupported($"The modifier :{modifier} is not supported on _id");
+        return new RowCondition(
+            (a, p) => $"{a}.id IN ({p.List(ids)})",
+            p => $"SELECT rid FROM search_resource WHERE type IN ({p.List(types)}) AND id IN ({p.List(ids)})",
+            priority: 0);
+    }
+
+    /// <summary>Conditions that put a resource of <paramref name="type"/> in the compartment of the given patients.</summary>
+    public Condition PatientCompartment(string type, IReadOnlyCollection<string> patientIds)
+    {
+        if (type == "Patient")
+            return new RowCondition((a, p) => $"{a}.id IN ({p.List(patientIds)})",
+                p => $"SELECT rid FROM search_resource WHERE type = 'Patient' AND id IN ({p.List(patientIds)})", 0);
+        if (!Definitions.GetCompartment("Patient").TryGetValue(type, out var parameters))
+            return new RowCondition((_, _) => "0");
+        var pids = parameters.Where(c => registry.Find(type, c) is not null).Select(c => ParamKey.For(type, c)).ToArray();
+        if (pids.Length == 0)
+            return new RowCondition((_, _) => "0");
+        return new IndexCondition("ix_reference", pids,
+            [(i, p) => $"{i}.ref_type = 'Patient' AND {i}.ref_id IN ({p.List(patientIds)})"], 1);
+    }
+
+    private Condition Chain(IReadOnlyList<string> types, string head, string tail, string value)
+    {
+        var colon = head.IndexOf(':');
+        var code = colon < 0 ? head : head[..colon];
+        var targetType = colon < 0 ? null : head[(colon + 1)..];
+        var parameter = registry.Find(types[0], code);
+        if (parameter is null)
+            throw Unsupported($"Unknown search parameter '{code}' in chain {head}.{tail}");
+        if (parameter.Type != "reference")
+            throw FhirException.BadRequest($"'{code}' is a {parameter.Type} parameter; only reference parameters can be chained");
+        if (targetType is not null && !Definitions.IsResourceType(targetType))
+            throw FhirException.BadRequest($"'{targetType}' in {head} is not a resource type");
+        var tailCode = tail.Split(['.', ':'])[0];
+        var candidates = targetType is not null ? [targetType] : parameter.Target.Where(Definitions.IsResourceType).ToList();
+        var targets = new List<TypedFilter>();
+        foreach (var target in candidates)
+        {
+            if (tailCode is not ("_id" or "_lastUpdated" or "_has") && registry.Find(target, tailCode) is null)
+                continue;
+            targets.Add(new TypedFilter(target, Restricted(target, BuildOne([target], tail, value))));
+        }
+        if (targets.Count == 0)
+            throw Unsupported($"No target of '{code}' has a search parameter '{tailCode}'");
+        return new ChainCondition(types.Select(t => ParamKey.For(t, code)).Distinct().ToArray(), targets);
+    }
+
+    private Condition Has(IReadOnlyList<string> types, string name, string value)
+    {
+        var parts = name.Split(':', 4);
+        if (parts.Length < 4 || parts[1].Length == 0 || parts[2].Length == 0 || parts[3].Length == 0)
+            throw FhirException.BadRequest($"'{name}' is not _has:Type:reference:parameter");
+        var (source, referenceCode, rest) = (parts[1], parts[2], parts[3]);
+        if (!Definitions.IsResourceType(source))
+            throw FhirException.BadRequest($"'{source}' in {name} is not a resource type");
+        var reference = registry.Find(source, referenceCode);
+        if (reference is null || reference.Type != "reference")
+            throw Unsupported($"'{referenceCode}' is not a reference search parameter of {source}");
+        var inner = BuildOne([source], rest, value);
+        return new HasCondition(ParamKey.For(source, referenceCode), new TypedFilter(source, Restricted(source, inner)));
+    }
+
+    private static Func<string, SqlParams, string> StringPrefix(string value)
+    {
+        var normalized = SearchText.Normalize(value);
+        return (i, p) => normalized.Length == 0
+            ? "1"
+            : $"{i}.value >= {p.Add(normalized)} AND {i}.value < {p.Add(normalized + '\uffff')}";
+    }
+
+    private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    private static (string? System, string Code) SplitToken(string value)
+    {
+        var bar = value.IndexOf('|');
+        return bar < 0 ? (null, value) : (value[..bar], value[(bar + 1)..]);
+    }
+
+    private static int TokenPriority(string code, List<string> values) =>
+        code is "identifier" or "_tag" ? 1 : values.All(v => SplitToken(v).Code.Length > 0) ? 2 : 8;
+
+    private static Func<string, SqlParams, string> TokenAlternative(string value)
+    {
+        var (system, code) = SplitToken(value);
+        return (i, p) => (system, code) switch
+        {
+            (null, _) => $"{i}.code = {p.Add(code)}",
+            (_, "") => $"{i}.system = {p.Add(system)}",
+            _ => $"{i}.code = {p.Add(code)} AND {i}.system = {p.Add(system)}",
+        };
+    }
+
+    private static Func<string, SqlParams, string> OfType(string name, string value)
+    {
+        var parts = value.Split('|');
+        if (parts.Length != 3 || parts[2].Length == 0)
+            throw FhirException.BadRequest($"{name}={value}: :of-type takes type-system|type-code|value");
+        return (i, p) => $"{i}.code = {p.Add(parts[2])} AND {i}.system = {p.Add(parts[0] + "|" + parts[1])}";
+    }
+
+    private Func<string, SqlParams, string> ReferenceAlternative(SearchParameterDefinition parameter, string? typeModifier, string value)
+    {
+        var reference = value;
+        if (baseUrl is not null && reference.StartsWith(baseUrl.TrimEnd('/') + "/", StringComparison.Ordinal))
+            reference = reference[(baseUrl.TrimEnd('/').Length + 1)..];
+        if (reference.Contains("://", StringComparison.Ordinal) || reference.StartsWith("urn:", StringComparison.Ordinal))
+        {
+            var bar = reference.IndexOf('|');
+            var url = bar < 0 ? reference : reference[..bar];
+            return (i, p) => $"{i}.ref_id = {p.Add(url)} AND {i}.ref_type = ''";
+        }
+        var history = reference.IndexOf("/_history/", StringComparison.Ordinal);
+        if (history > 0)
+            reference = reference[..history];
+        var slash = reference.IndexOf('/');
+        string? type = typeModifier;
+        var id = reference;
+        if (slash > 0)
+        {
+            type = reference[..slash];
+            id = reference[(slash + 1)..];
+            if (!Definitions.IsResourceType(type) || (typeModifier is not null && typeModifier != type))
+                throw FhirException.BadRequest($"'{value}' is not a reference this parameter can match");
+        }
+        if (type is null && parameter.Target.Count == 1)
+            type = parameter.Target[0];
+        return type is null
+            ? (i, p) => $"{i}.ref_id = {p.Add(id)} AND {i}.ref_type <> ''"
+            : (i, p) => $"{i}.ref_id = {p.Add(id)} AND {i}.ref_type = {p.Add(type)}";
+    }
+
+    private static (string Prefix, string Text) SplitPrefix(string value) =>
+        value.Length > 2 && Prefixes.Contains(value[..2]) ? (value[..2], value[2..]) : ("eq", value);
+
+    /// <summary>Date comparisons as ranges (https://hl7.org/fhir/R4/search.html#prefix): the value covers [lo, hi], the resource [low, high].</summary>
+    private Func<string, SqlParams, string> DateAlternative(string value, string code, string lowColumn, string highColumn)
+    {
+        var (prefix, text) = SplitPrefix(value);
+        if (SearchValueExtractor.Bound(text, upper: false) is not { } lower || SearchValueExtractor.Bound(text, upper: true) is not { } upper
+            || text.Length < 4 || !char.IsAsciiDigit(text[0]))
+            throw FhirException.BadRequest($"{code}={value}: '{text}' is not a FHIR date such as 2026-03 or 2026-03-15T10:00:00Z");
+        var lo = lower.ToUnixTimeMilliseconds();
+        var hi = upper.ToUnixTimeMilliseconds();
+        if (prefix == "ap")
+        {
+            var spread = (long)(Math.Abs(clock.GetUtcNow().ToUnixTimeMilliseconds() - lo) * 0.1);
+            lo -= spread;
+            hi += spread;
+        }
+        return (a, p) =>
+        {
+            var low = string.Format(CultureInfo.InvariantCulture, lowColumn, a);
+            var high = string.Format(CultureInfo.InvariantCulture, highColumn, a);
+            return prefix switch
+            {
+                "eq" => $"{low} >= {p.Add(lo)} AND {high} <= {p.Add(hi)}",
+                "ne" => $"({low} < {p.Add(lo)} OR {high} > {p.Add(hi)})",
+                "gt" => $"{high} > {p.Add(hi)}",
+                "lt" => $"{low} < {p.Add(lo)}",
+                "ge" => $"{high} >= {p.Add(lo)}",
+                "le" => $"{low} <= {p.Add(hi)}",
+                "sa" => $"{low} > {p.Add(hi)}",
+                "eb" => $"{high} < {p.Add(lo)}",
+                _ => $"{low} <= {p.Add(hi)} AND {high} >= {p.Add(lo)}",
+            };
+        };
+    }
+
+    private static decimal ParseDecimal(string text, string code, string value)
+    {
+        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+                CultureInfo.InvariantCulture, out var d))
+            throw FhirException.BadRequest($"{code}={value}: '{text}' is not a number");
+        return d;
+    }
+
+    /// <summary>https://hl7.org/fhir/R4/search.html#number: eq means within the precision of the value given.</summary>
+    private static Func<string, SqlParams, string> NumberAlternative(string value, string code)
+    {
+        var (prefix, text) = SplitPrefix(value);
+        var d = ParseDecimal(text, code, value);
+        var (lo, hi) = SearchValueExtractor.PrecisionRange(d);
+        var (apLo, apHi) = (d - Math.Abs(d) * 0.1m, d + Math.Abs(d) * 0.1m);
+        return (i, p) => prefix switch
+        {
+            "eq" => $"{i}.value >= {p.Add((double)lo)} AND {i}.value < {p.Add((double)hi)}",
+            "ne" => $"({i}.value < {p.Add((double)lo)} OR {i}.value >= {p.Add((double)hi)})",
+            "gt" or "sa" => $"{i}.value > {p.Add((double)d)}",
+            "lt" or "eb" => $"{i}.value < {p.Add((double)d)}",
+            "ge" => $"{i}.value >= {p.Add((double)d)}",
+            "le" => $"{i}.value <= {p.Add((double)d)}",
+            _ => $"{i}.value >= {p.Add((double)apLo)} AND {i}.value <= {p.Add((double)apHi)}",
+        };
+    }
+
+    /// <summary>https://hl7.org/fhir/R4/search.html#quantity: <c>[prefix]number|system|code</c> or <c>number||unit</c>.</summary>
+    private static Func<string, SqlParams, string> QuantityAlternative(string value, string code)
+    {
+        var (prefix, rest) = SplitPrefix(value);
+        var parts = rest.Split('|');
+        if (parts.Length is not (1 or 3))
+            throw FhirException.BadRequest($"{code}={value} is not number, number|system|code or number||code");
+        var d = ParseDecimal(parts[0], code, value);
+        var (lo, hi) = SearchValueExtractor.PrecisionRange(d);
+        var (apLo, apHi) = (d - Math.Abs(d) * 0.1m, d + Math.Abs(d) * 0.1m);
+        var system = parts.Length == 3 && parts[1].Length > 0 ? parts[1] : null;
+        var unit = parts.Length == 3 && parts[2].Length > 0 ? parts[2] : null;
+        return (i, p) =>
+        {
+            var range = prefix switch
+            {
+                "eq" => $"{i}.low >= {p.Add((double)lo)} AND {i}.high < {p.Add((double)hi)}",
+                "ne" => $"({i}.low < {p.Add((double)lo)} OR {i}.high >= {p.Add((double)hi)})",
+                "gt" => $"{i}.high > {p.Add((double)d)}",
+                "lt" => $"{i}.low < {p.Add((double)d)}",
+                "ge" => $"{i}.high >= {p.Add((double)d)}",
+                "le" => $"{i}.low <= {p.Add((double)d)}",
+                "sa" => $"{i}.low > {p.Add((double)d)}",
+                "eb" => $"{i}.high < {p.Add((double)d)}",
+                _ => $"{i}.low <= {p.Add((double)apHi)} AND {i}.high >= {p.Add((double)apLo)}",
+            };
+            if (unit is not null)
+                range = $"{i}.code = {p.Add(unit)} AND " + range;
+            if (system is not null)
+                range = $"{i}.system = {p.Add(system)} AND " + range;
+            return range;
+        };
+    }
+}

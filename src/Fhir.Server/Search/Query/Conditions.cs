@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Text;
+
+namespace Fhir.Server.Search.Query;
+
+/// <summary>The positional values of one generated SQL statement.</summary>
+public sealed class SqlParams
+{
+    public List<object?> Values { get; } = [];
+
+    public string Add(object? value)
+    {
+        Values.Add(value);
+        return "$p" + Values.Count.ToString(CultureInfo.InvariantCulture);
+    }
+
+    public string List(IEnumerable<string> values) => string.Join(", ", values.Select(v => Add(v)));
+}
+
+/// <summary>
+/// One AND-ed search criterion, turned into SQL on a <c>search_resource</c> alias. A condition that can
+/// produce its matching rids from an index (<see cref="Set"/>) may drive the query; the others are
+/// checked per candidate with <see cref="Test"/>.
+/// </summary>
+public abstract class Condition
+{
+    /// <summary>Lower is more selective; the most selective condition with a set drives the query.</summary>
+    public virtual int Priority => 9;
+
+    public abstract string Test(string alias, SqlParams p);
+
+    public virtual string? Set(SqlParams p) => null;
+
+    private static int _aliases;
+
+    protected static string NewAlias(string prefix) => prefix + (Interlocked.Increment(ref _aliases) % 100000).ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Values in one index table: any of <see cref="Alternatives"/> (SQL on alias <c>i</c>) for the parameter keys.</summary>
+public sealed class IndexCondition(string table, IReadOnlyList<long> pids, IReadOnlyList<Func<string, SqlParams, string>> alternatives, int priority, bool negate = false)
+    : Condition
+{
+    public override int Priority => priority;
+
+    public override string Test(string alias, SqlParams p)
+    {
+        var i = NewAlias("i");
+        var sql = new StringBuilder();
+        sql.Append(negate ? "NOT EXISTS (SELECT 1 FROM " : "EXISTS (SELECT 1 FROM ").Append(table).Append(' ').Append(i)
+            .Append(" WHERE ").Append(i).Append(".rid = ").Append(alias).Append(".rid AND ").Append(PidSql(i));
+        if (alternatives.Count > 0)
+            sql.Append(" AND (").Append(string.Join(" OR ", alternatives.Select(a => "(" + a(i, p) + ")"))).Append(')');
+        return sql.Append(')').ToString();
+    }
+
+    public override string? Set(SqlParams p)
+    {
+        if (negate || alternatives.Count == 0)
+            return null;
+        var parts = new List<string>();
+        foreach (var pid in pids)
+        {
+            foreach (var alternative in alternatives)
+            {
+                var i = NewAlias("i");
+                parts.Add($"SELECT {i}.rid FROM {table} {i} WHERE {i}.pid = {pid} AND {alternative(i, p)}");
+            }
+        }
+        return string.Join(" UNION ", parts);
+    }
+
+    private string PidSql(string i) => pids.Count == 1 ? $"{i}.pid = {pids[0]}" : $"{i}.pid IN ({string.Join(", ", pids)})";
+}
+
+/// <summary>A predicate directly on the search_resource row (_id, _lastUpdated, type checks).</summary>
+public sealed class RowCondition(Func<string, SqlParams, string> test, Func<SqlParams, string>? set = null, int priority = 9) : Condition
+{
+    public override int Priority => priority;
+
+    public override string Test(string alias, SqlParams p) => test(alias, p);
+
+    public override string? Set(SqlParams p) => set?.Invoke(p);
+}
+
+/// <summary>Any of several conditions (comma-separated values that span parameters, compartments).</summary>
+public sealed class AnyCondition(IReadOnlyList<Condition> any) : Condition
+{
+    public override int Priority => any.Count == 0 ? 9 : any.Max(c => c.Priority);
+
+    public override string Test(string alias, SqlParams p) =>
+        any.Count == 0 ? "0" : "(" + string.Join(" OR ", any.Select(c => c.Test(alias, p))) + ")";
+
+    public override string? Set(SqlParams p)
+    {
+        if (any.Count == 0)
+            return null;
+        var sets = new List<string>();
+        foreach (var c in any)
+        {
+            if (c.Set(p) is not { } s)
+                return null;
+            sets.Add(s);
+        }
+        return string.Join(" UNION ", sets);
+    }
+}
+
+/// <summary>Resources of some types with their conditions (the target of a chain, the source of _has).</summary>
+public sealed record TypedFilter(string Type, IReadOnlyList<Condition> Conditions);
+
+/// <summary>
+/// A chained parameter: a reference (keys <see cref="Pids"/>) whose target resource meets a filter.
+/// https://hl7.org/fhir/R4/search.html#chaining
+/// </summary>
+public sealed class ChainCondition(IReadOnlyList<long> pids, IReadOnlyList<TypedFilter> targets) : Condition
+{
+    public override int Priority => 3;
+
+    public override string Test(string alias, SqlParams p)
+    {
+        var parts = new List<string>();
+        foreach (var target in targets)
+        {
+            var x = NewAlias("x");
+            var t = NewAlias("t");
+            parts.Add($"EXISTS (SELECT 1 FROM ix_reference {x} JOIN search_resource {t} ON {t}.type = {x}.ref_type AND {t}.id = {x}.ref_id " +
+                $"WHERE {x}.rid = {alias}.rid AND {x}.pid IN ({string.Join(", ", pids)}) AND {x}.ref_type = {p.Add(target.Type)} AND " +
+                SqlFilter.Where(t, [target.Type], target.Conditions, p, allowDriver: false) + ")");
+        }
+        return parts.Count == 0 ? "0" : "(" + string.Join(" OR ", parts) + ")";
+    }
+
+    public override string? Set(SqlParams p)
+    {
+        var parts = new List<string>();
+        foreach (var target in targets)
+        {
+            var x = NewAlias("x");
+            var t = NewAlias("t");
+            parts.Add($"SELECT {x}.rid FROM search_resource {t} JOIN ix_reference {x} ON {x}.ref_id = {t}.id AND {x}.ref_type = {t}.type " +
+                $"WHERE {x}.pid IN ({string.Join(", ", pids)}) AND " + SqlFilter.Where(t, [target.Type], target.Conditions, p, allowDriver: true));
+        }
+        return parts.Count == 0 ? null : string.Join(" UNION ", parts);
+    }
+}
+
+/// <summary>
+/// Reverse chaining: resources that a <paramref name="source"/> resource, meeting its filter, refers to
+/// with the reference parameter key <paramref name="pid"/>. https://hl7.org/fhir/R4/search.html#has
+/// </summary>
+public sealed class HasCondition(long pid, TypedFilter source) : Condition
+{
+    public override int Priority => 4;
+
+    public override string Test(string alias, SqlParams p)
+    {
+        var x = NewAlias("x");
+        var s = NewAlias("s");
+        return $"EXISTS (SELECT 1 FROM ix_reference {x} JOIN search_resource {s} ON {s}.rid = {x}.rid " +
+            $"WHERE {x}.pid = {pid} AND {x}.ref_id = {alias}.id AND {x}.ref_type = {alias}.type AND " +
+            SqlFilter.Where(s, [source.Type], source.Conditions, p, allowDriver: false) + ")";
+    }
+
+    public override string? Set(SqlParams p)
+    {
+        var x = NewAlias("x");
+        var s = NewAlias("s");
+        var t = NewAlias("t");
+        return $"SELECT {t}.rid FROM search_resource {s} JOIN ix_reference {x} ON {x}.rid = {s}.rid AND {x}.pid = {pid} " +
+            $"JOIN search_resource {t} ON {t}.type = {x}.ref_type AND {t}.id = {x}.ref_id " +
+            "WHERE " + SqlFilter.Where(s, [source.Type], source.Conditions, p, allowDriver: true);
+    }
+}
+
+/// <summary>Builds the WHERE clause for resources of some types meeting AND-ed conditions.</summary>
+public static class SqlFilter
+{
+    public static string Where(string alias, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SqlParams p, bool allowDriver)
+    {
+        var parts = new List<string>();
+        Condition? driver = null;
+        string? driverSet = null;
+        if (allowDriver)
+        {
+            foreach (var c in conditions.Where(c => c.Priority < 9).OrderBy(c => c.Priority))
+            {
+                var mark = p.Values.Count;
+                driverSet = c.Set(p);
+                if (driverSet is not null)
+                {
+                    driver = c;
+                    break;
+                }
+                p.Values.RemoveRange(mark, p.Values.Count - mark);
+            }
+        }
+        if (driverSet is not null)
+        {
+            parts.Add($"{alias}.rid IN ({driverSet})");
+            if (types is { Count: > 0 })
+                parts.Add(types.Count == 1 ? $"+{alias}.type = {p.Add(types[0])}" : $"+{alias}.type IN ({p.List(types)})");
+            parts.Add($"+{alias}.alive = 1");
+        }
+        else
+        {
+            if (types is { Count: > 0 })
+                parts.Add(types.Count == 1 ? $"{alias}.type = {p.Add(types[0])}" : $"{alias}.type IN ({p.List(types)})");
+            parts.Add($"{alias}.alive = 1");
+        }
+        foreach (var c in conditions)
+        {
+            if (!ReferenceEquals(c, driver))
+                parts.Add(c.Test(alias, p));
+        }
+        return string.Join(" AND ", parts);
+    }
+}

@@ -1,0 +1,320 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Fhir.Server.Features.Outcomes;
+using Fhir.Server.Search.Indexing;
+using Fhir.Server.Search.Parsing;
+using Microsoft.Data.Sqlite;
+
+namespace Fhir.Server.Search.Query;
+
+/// <summary>A resource found by a search, with the JSON of its current version once loaded.</summary>
+public sealed record SearchHit(long Rid, string Type, string Id)
+{
+    public byte[]? Json { get; set; }
+}
+
+/// <summary>One page of matches, the cursors to the pages around it, and includes.</summary>
+public sealed record SearchPage(IReadOnlyList<SearchHit> Matches, IReadOnlyList<SearchHit> Included, long? Total, string? NextCursor, string? PreviousCursor);
+
+/// <summary>
+/// Runs a search on one connection: the matching page in sort order, paged by keyset (the cursor holds
+/// the sort values and rid of the last row, so pages stay stable while data changes), the total and
+/// the _include/_revinclude resources. https://hl7.org/fhir/R4/search.html#return
+/// </summary>
+public sealed class SearchExecutor(SearchParameterRegistry registry)
+{
+    private const int MaxIncludeRounds = 4;
+    private const int MaxIncluded = 2000;
+
+    private sealed record SortColumn(string Expression, bool Descending, bool Numeric);
+
+    /// <summary>Ids of resources meeting the conditions, in rid order, at most <paramref name="limit"/>.</summary>
+    public List<string> FindIds(SqliteConnection connection, IReadOnlyList<string> types, IReadOnlyList<Condition> conditions, int limit)
+    {
+        var p = new SqlParams();
+        var sql = $"SELECT a.id FROM search_resource a WHERE {SqlFilter.Where("a", types, conditions, p, allowDriver: true)} ORDER BY a.rid LIMIT {limit}";
+        using var cmd = Command(connection, sql, p);
+        using var reader = cmd.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+            ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    public SearchPage Execute(SqliteConnection connection, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions,
+        SearchRequest request, Func<string, Condition?>? restriction)
+    {
+        var count = request.Count ?? 50;
+        var sort = SortColumns(types, request);
+        var (backward, after) = DecodeCursor(request.Cursor, sort.Count);
+        var filterParams = new SqlParams();
+        var where = SqlFilter.Where("a", types, conditions, filterParams, allowDriver: true);
+
+        long? total = null;
+        var wantTotal = request.Summary == SummaryMode.Count || request.Total == TotalMode.Accurate
+            || (request.Cursor is null && request.Total is TotalMode.Default or TotalMode.Estimate);
+        var matches = new List<SearchHit>();
+        string? next = null, previous = null;
+        if (count > 0 && request.Summary != SummaryMode.Count)
+        {
+            var p = new SqlParams();
+            p.Values.AddRange(filterParams.Values);
+            var keys = string.Concat(sort.Select((s, n) => $", {s.Expression} AS k{n}"));
+            var sql = new StringBuilder($"SELECT rid, id, type{string.Concat(sort.Select((_, n) => $", k{n}"))} FROM (SELECT a.rid, a.id, a.type{keys} FROM search_resource a WHERE {where}) a");
+            if (after is not null)
+                sql.Append(" WHERE ").Append(Keyset(sort, after, backward, p));
+            sql.Append(" ORDER BY ").Append(string.Concat(sort.Select((s, n) => $"k{n}{(s.Descending != backward ? " DESC" : "")}, ")))
+                .Append(backward ? "rid DESC" : "rid").Append(" LIMIT ").Append(count + 1);
+            var rows = new List<(SearchHit Hit, object[] Keys)>();
+            using (var cmd = Command(connection, sql.ToString(), p))
+            using (var reader = cmd.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var keyValues = new object[sort.Count];
+                    for (var k = 0; k < sort.Count; k++)
+                        keyValues[k] = reader.GetValue(3 + k);
+                    rows.Add((new SearchHit(reader.GetInt64(0), reader.GetString(2), reader.GetString(1)), keyValues));
+                }
+            }
+            var more = rows.Count > count;
+            if (more)
+                rows.RemoveAt(rows.Count - 1);
+            if (backward)
+                rows.Reverse();
+            matches.AddRange(rows.Select(r => r.Hit));
+            if (rows.Count > 0)
+            {
+                if (backward ? true : more)
+                    next = EncodeCursor(false, rows[^1].Hit.Rid, rows[^1].Keys);
+                if (backward ? more : after is not null)
+                    previous = EncodeCursor(true, rows[0].Hit.Rid, rows[0].Keys);
+            }
+            if (request.Cursor is null && !more && request.Total != TotalMode.None)
+            {
+                total = rows.Count;
+                wantTotal = false;
+            }
+        }
+        if (wantTotal && request.Total != TotalMode.None || request.Summary == SummaryMode.Count)
+        {
+            using var cmd = Command(connection, $"SELECT COUNT(*) FROM search_resource a WHERE {where}", filterParams);
+            total = (long)cmd.ExecuteScalar()!;
+        }
+        var included = Includes(connection, matches, request, restriction);
+        return new SearchPage(matches, included, total, next, previous);
+    }
+
+    private List<SortColumn> SortColumns(IReadOnlyList<string>? types, SearchRequest request)
+    {
+        var columns = new List<SortColumn>();
+        foreach (var key in request.Sort)
+        {
+            if (key.Code == "_id")
+            {
+                columns.Add(new SortColumn("a.id", key.Descending, false));
+                continue;
+            }
+            if (key.Code == "_lastUpdated")
+            {
+                columns.Add(new SortColumn("a.last_updated", key.Descending, true));
+                continue;
+            }
+            var parameter = types is { Count: > 0 } ? registry.Find(types[0], key.Code) : null;
+            if (parameter is null || parameter.Type is "special" or "composite")
+            {
+                var message = $"Cannot sort by '{key.Code}': not a search parameter of {(types is null ? "all types" : string.Join(",", types))}";
+                if (request.Strict)
+                    throw FhirException.BadRequest(message);
+                request.Ignored.Add(message);
+                continue;
+            }
+            var pids = string.Join(", ", types!.Select(t => ParamKey.For(t, key.Code)).Distinct());
+            var table = ConditionBuilder.TableOf(parameter.Type);
+            var aggregate = key.Descending ? "MAX" : "MIN";
+            var (column, numeric) = parameter.Type switch
+            {
+                "string" => ("value", false),
+                "token" => ("code", false),
+                "reference" => ("ref_type || '/' || ref_id", false),
+                "date" => (key.Descending ? "high" : "low", true),
+                "number" => ("value", true),
+                "quantity" => ("low", true),
+                _ => ("uri", false),
+            };
+            var missing = (numeric, key.Descending) switch
+            {
+                (true, false) => "9223372036854775807",
+                (true, true) => "-9223372036854775808",
+                (false, false) => "char(1114111)",
+                _ => "''",
+            };
+            columns.Add(new SortColumn($"COALESCE((SELECT {aggregate}({column}) FROM {table} s WHERE s.rid = a.rid AND s.pid IN ({pids})), {missing})",
+                key.Descending, numeric));
+        }
+        return columns;
+    }
+
+    private static string Keyset(List<SortColumn> sort, object[] after, bool backward, SqlParams p)
+    {
+        var rid = (long)after[0];
+        var ors = new List<string>();
+        for (var j = 0; j <= sort.Count; j++)
+        {
+            var ands = new List<string>();
+            for (var k = 0; k < j; k++)
+                ands.Add($"k{k} = {p.Add(after[k + 1])}");
+            if (j < sort.Count)
+                ands.Add($"k{j} {(sort[j].Descending != backward ? "<" : ">")} {p.Add(after[j + 1])}");
+            else
+                ands.Add($"rid {(backward ? "<" : ">")} {p.Add(rid)}");
+            ors.Add("(" + string.Join(" AND ", ands) + ")");
+        }
+        return "(" + string.Join(" OR ", ors) + ")";
+    }
+
+    private static string EncodeCursor(bool backward, long rid, object[] keys)
+    {
+        var values = new List<object?> { backward ? "p" : "n", rid };
+        values.AddRange(keys);
+        return Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(values));
+    }
+
+    private static (bool Backward, object[]? After) DecodeCursor(string? cursor, int keyCount)
+    {
+        if (cursor is null)
+            return (false, null);
+        try
+        {
+            using var doc = JsonDocument.Parse(Base64Url.DecodeFromChars(cursor));
+            var items = doc.RootElement.EnumerateArray().ToArray();
+            if (items.Length != keyCount + 2 || items[0].GetString() is not ("n" or "p"))
+                throw new FormatException();
+            var after = new object[keyCount + 1];
+            after[0] = items[1].GetInt64();
+            for (var k = 0; k < keyCount; k++)
+            {
+                var item = items[k + 2];
+                after[k + 1] = item.ValueKind switch
+                {
+                    JsonValueKind.String => item.GetString()!,
+                    JsonValueKind.Number when item.TryGetInt64(out var l) => l,
+                    JsonValueKind.Number => item.GetDouble(),
+                    _ => throw new FormatException(),
+                };
+            }
+            return (items[0].GetString() == "p", after);
+        }
+        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
+        {
+            throw FhirException.BadRequest($"_cursor={cursor} is not a cursor this server gave out for this search");
+        }
+    }
+
+    private List<SearchHit> Includes(SqliteConnection connection, List<SearchHit> matches, SearchRequest request, Func<string, Condition?>? restriction)
+    {
+        var result = new List<SearchHit>();
+        if (request.Includes.Count == 0 || matches.Count == 0)
+            return result;
+        var seen = matches.Select(m => m.Rid).ToHashSet();
+        var source = matches;
+        for (var round = 0; round < MaxIncludeRounds && source.Count > 0 && result.Count < MaxIncluded; round++)
+        {
+            var added = new List<SearchHit>();
+            foreach (var spec in request.Includes.Where(s => round == 0 || s.Iterate))
+            {
+                var parameter = registry.Find(spec.SourceType, spec.Param);
+                if (parameter is null || parameter.Type != "reference")
+                {
+                    var message = $"_include/_revinclude {spec.SourceType}:{spec.Param} is not a reference search parameter";
+                    if (request.Strict)
+                        throw FhirException.BadRequest(message);
+                    if (round == 0)
+                        request.Ignored.Add(message);
+                    continue;
+                }
+                var p = new SqlParams();
+                var pid = ParamKey.For(spec.SourceType, spec.Param);
+                string sql;
+                if (!spec.Reverse)
+                {
+                    var from = source.Where(h => h.Type == spec.SourceType).Select(h => h.Rid).ToList();
+                    if (from.Count == 0)
+                        continue;
+                    sql = $"SELECT DISTINCT t.rid, t.type, t.id FROM ix_reference x JOIN search_resource t ON t.type = x.ref_type AND t.id = x.ref_id " +
+                        $"WHERE x.rid IN ({string.Join(", ", from)}) AND x.pid = {pid} AND t.alive = 1" +
+                        (spec.TargetType is null ? "" : $" AND t.type = {p.Add(spec.TargetType)}");
+                }
+                else
+                {
+                    var targets = source.GroupBy(h => h.Type).Select(g =>
+                        $"(x.ref_type = {p.Add(g.Key)} AND x.ref_id IN ({p.List(g.Select(h => h.Id))}))").ToList();
+                    sql = $"SELECT DISTINCT s.rid, s.type, s.id FROM ix_reference x JOIN search_resource s ON s.rid = x.rid " +
+                        $"WHERE x.pid = {pid} AND ({string.Join(" OR ", targets)}) AND s.alive = 1";
+                }
+                using var cmd = Command(connection, sql + $" LIMIT {MaxIncluded}", p);
+                using var reader = cmd.ExecuteReader();
+                while (reader.Read())
+                {
+                    var hit = new SearchHit(reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+                    if (seen.Add(hit.Rid))
+                        added.Add(hit);
+                }
+            }
+            if (restriction is not null)
+                added = Allowed(connection, added, restriction);
+            result.AddRange(added);
+            source = added;
+        }
+        return result;
+    }
+
+    /// <summary>The hits the restriction lets through, checked per type.</summary>
+    public static List<SearchHit> Allowed(SqliteConnection connection, List<SearchHit> hits, Func<string, Condition?> restriction)
+    {
+        var allowed = new HashSet<long>();
+        foreach (var group in hits.GroupBy(h => h.Type))
+        {
+            if (restriction(group.Key) is not { } condition)
+            {
+                allowed.UnionWith(group.Select(h => h.Rid));
+                continue;
+            }
+            var p = new SqlParams();
+            var sql = $"SELECT a.rid FROM search_resource a WHERE a.rid IN ({string.Join(", ", group.Select(h => h.Rid))}) AND {condition.Test("a", p)}";
+            using var cmd = Command(connection, sql, p);
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+                allowed.Add(reader.GetInt64(0));
+        }
+        return hits.Where(h => allowed.Contains(h.Rid)).ToList();
+    }
+
+    /// <summary>Fills in the JSON of the current version of each hit.</summary>
+    public static void Load(SqliteConnection connection, IEnumerable<SearchHit> hits)
+    {
+        var byRid = hits.ToDictionary(h => h.Rid);
+        if (byRid.Count == 0)
+            return;
+        using var cmd = Command(connection,
+            $"SELECT a.rid, v.json FROM search_resource a JOIN resource_version v ON v.seq = a.seq WHERE a.rid IN ({string.Join(", ", byRid.Keys)})",
+            new SqlParams());
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            if (!reader.IsDBNull(1))
+                byRid[reader.GetInt64(0)].Json = (byte[])reader.GetValue(1);
+        }
+    }
+
+    public static SqliteCommand Command(SqliteConnection connection, string sql, SqlParams p)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        for (var i = 0; i < p.Values.Count; i++)
+            cmd.Parameters.AddWithValue("$p" + (i + 1).ToString(CultureInfo.InvariantCulture), p.Values[i] ?? DBNull.Value);
+        return cmd;
+    }
+}

@@ -1,0 +1,158 @@
+using System.Buffers;
+using System.Text.Json;
+using Fhir.Server.Definitions;
+using Fhir.Server.Features.Outcomes;
+using Fhir.Server.Search.Parsing;
+using Fhir.Server.Search.Query;
+
+namespace Fhir.Server.Search;
+
+/// <summary>
+/// Writes a searchset Bundle (https://hl7.org/fhir/R4/bundle.html#searchset): matches, includes and an
+/// outcome entry for what was ignored, with _summary and _elements applied
+/// (https://hl7.org/fhir/R4/search.html#summary, #elements).
+/// </summary>
+public sealed class SearchBundleWriter(FhirDefinitions definitions)
+{
+    private static readonly byte[] SubsettedTag = """{"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationValue","code":"SUBSETTED","display":"Resource content was subsetted"}"""u8.ToArray();
+
+    public sealed record Links(string Self, string? Next, string? Previous, string? First);
+
+    public byte[] Write(SearchPage page, SearchRequest request, string baseUrl, Links links)
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        using (var w = new Utf8JsonWriter(buffer, FhirJson.WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("resourceType", "Bundle");
+            w.WriteString("id", Guid.NewGuid().ToString());
+            w.WriteStartObject("meta");
+            w.WriteString("lastUpdated", FhirJson.FormatInstant(DateTimeOffset.UtcNow));
+            w.WriteEndObject();
+            w.WriteString("type", "searchset");
+            if (page.Total is { } total)
+                w.WriteNumber("total", total);
+            w.WriteStartArray("link");
+            WriteLink(w, "self", links.Self);
+            if (links.First is not null)
+                WriteLink(w, "first", links.First);
+            if (links.Previous is not null)
+                WriteLink(w, "previous", links.Previous);
+            if (links.Next is not null)
+                WriteLink(w, "next", links.Next);
+            w.WriteEndArray();
+            w.WriteStartArray("entry");
+            if (request.Ignored.Count > 0)
+            {
+                w.WriteStartObject();
+                w.WritePropertyName("resource");
+                OperationOutcomeWriter.Write(w, request.Ignored.Select(m => new OutcomeIssue("warning", IssueCodes.NotSupported, m)));
+                w.WriteStartObject("search");
+                w.WriteString("mode", "outcome");
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            foreach (var hit in page.Matches)
+                WriteEntry(w, hit, "match", request, baseUrl);
+            foreach (var hit in page.Included)
+                WriteEntry(w, hit, "include", request, baseUrl);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteLink(Utf8JsonWriter w, string relation, string url)
+    {
+        w.WriteStartObject();
+        w.WriteString("relation", relation);
+        w.WriteString("url", url);
+        w.WriteEndObject();
+    }
+
+    private void WriteEntry(Utf8JsonWriter w, SearchHit hit, string mode, SearchRequest request, string baseUrl)
+    {
+        if (hit.Json is null)
+            return;
+        w.WriteStartObject();
+        w.WriteString("fullUrl", $"{baseUrl}/{hit.Type}/{hit.Id}");
+        w.WritePropertyName("resource");
+        if (request.Summary is SummaryMode.None or SummaryMode.False && request.Elements is null)
+            w.WriteRawValue(hit.Json, skipInputValidation: true);
+        else
+            WriteSubset(w, hit, request);
+        w.WriteStartObject("search");
+        w.WriteString("mode", mode);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private void WriteSubset(Utf8JsonWriter w, SearchHit hit, SearchRequest request)
+    {
+        using var document = JsonDocument.Parse(hit.Json);
+        var root = document.RootElement;
+        var keep = Keep(hit.Type, request);
+        w.WriteStartObject();
+        foreach (var property in root.EnumerateObject())
+        {
+            var name = property.Name.TrimStart('_');
+            if (property.NameEquals("meta"))
+            {
+                WriteSubsettedMeta(w, property.Value);
+                continue;
+            }
+            if (name is "resourceType" or "id" || keep(name))
+                property.WriteTo(w);
+        }
+        w.WriteEndObject();
+    }
+
+    private Func<string, bool> Keep(string type, SearchRequest request)
+    {
+        var rootElement = definitions.GetStructure(type)?.Root;
+        var children = rootElement?.Children ?? [];
+        bool Matches(string jsonName, Func<Definitions.ElementModel, bool> predicate) => children.Any(c => predicate(c) &&
+            (c.Name == jsonName || (c.IsChoice && jsonName.StartsWith(c.ChoiceBaseName, StringComparison.Ordinal)
+                && jsonName.Length > c.ChoiceBaseName.Length && char.IsAsciiLetterUpper(jsonName[c.ChoiceBaseName.Length]))));
+        if (request.Elements is { } elements)
+        {
+            var wanted = elements.Select(e => e.Contains('.') ? e[(e.IndexOf('.') + 1)..].Split('.')[0] : e).ToHashSet(StringComparer.Ordinal);
+            return name => wanted.Contains(name) || Matches(name, c => c.Min > 0 || c.IsModifier);
+        }
+        return request.Summary switch
+        {
+            SummaryMode.True => name => Matches(name, c => c.IsSummary),
+            SummaryMode.Text => name => name == "text" || Matches(name, c => c.Min > 0),
+            SummaryMode.Data => name => name != "text",
+            _ => _ => true,
+        };
+    }
+
+    private static void WriteSubsettedMeta(Utf8JsonWriter w, JsonElement meta)
+    {
+        w.WritePropertyName("meta");
+        w.WriteStartObject();
+        var wroteTag = false;
+        foreach (var property in meta.EnumerateObject())
+        {
+            if (property.NameEquals("tag") && property.Value.ValueKind == JsonValueKind.Array)
+            {
+                w.WriteStartArray("tag");
+                foreach (var tag in property.Value.EnumerateArray())
+                    tag.WriteTo(w);
+                w.WriteRawValue(SubsettedTag, skipInputValidation: true);
+                w.WriteEndArray();
+                wroteTag = true;
+                continue;
+            }
+            property.WriteTo(w);
+        }
+        if (!wroteTag)
+        {
+            w.WriteStartArray("tag");
+            w.WriteRawValue(SubsettedTag, skipInputValidation: true);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
+}
