@@ -25,6 +25,9 @@ internal sealed record ValidationChild(
 
     /// <summary>The element's slices (profiles only), matched per value.</summary>
     public SliceSet? Slices { get; set; }
+
+    /// <summary>The value set of a required binding, resolved once; null when there is none or it is not held.</summary>
+    public ValueSetModel? RequiredValueSet { get; init; }
 }
 
 /// <summary>
@@ -85,6 +88,14 @@ internal sealed class ValidationNode
     public int[] Required { get; }
 
     internal static ValidationChild CreateChild(int index, string jsonName, ElementModel element, ElementType? type, FhirDefinitions definitions)
+    {
+        var child = CreateUnbound(index, jsonName, element, type, definitions);
+        return element.Binding is { IsRequired: true, ValueSet: { } url } && definitions.GetValueSet(url) is { } valueSet
+            ? child with { RequiredValueSet = valueSet }
+            : child;
+    }
+
+    private static ValidationChild CreateUnbound(int index, string jsonName, ElementModel element, ElementType? type, FhirDefinitions definitions)
     {
         if (type is null || element.HasInlineChildren)
         {

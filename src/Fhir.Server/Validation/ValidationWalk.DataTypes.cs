@@ -111,10 +111,9 @@ internal sealed partial class ValidationWalk
         return false;
     }
 
-    private void CheckBinding(ValidationChild child, JsonElement value, string valueSetUrl)
+    private void CheckBinding(ValidationChild child, JsonElement value, ValueSetModel valueSet)
     {
-        var valueSet = _definitions.GetValueSet(valueSetUrl);
-        if (valueSet is null) return;
+        var valueSetUrl = valueSet.Url;
         switch (child.TypeCode)
         {
             case "code":

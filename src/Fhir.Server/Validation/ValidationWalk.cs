@@ -373,7 +373,7 @@ internal sealed partial class ValidationWalk(ResourceValidator validator)
         if (hasValue)
         {
             var element = child.Element;
-            if (element.Binding is { IsRequired: true, ValueSet: { } valueSet }) CheckBinding(child, value, valueSet);
+            if (child.RequiredValueSet is { } valueSet) CheckBinding(child, value, valueSet);
             if (element.Fixed is { } fixedValue && !JsonEquals(fixedValue, value))
             {
                 Error(IssueType.Value, $"Value must be exactly {fixedValue.GetRawText()} (fixed by {element.Structure.Url}).");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Diagnostics;
 using Fhir.Server.Definitions;
 using Xunit.Abstractions;
@@ -14,21 +15,25 @@ public sealed class FhirDefinitionsTests(ITestOutputHelper output)
     {
         var directory = Path.Combine(AppContext.BaseDirectory, FhirDefinitions.FolderName);
         Assert.True(Directory.Exists(Path.Combine(directory, "r4")), "fhir-profiles is copied to the build output");
+        var files = Directory.GetFiles(Path.Combine(directory, "r4"), "*.json");
         var first = Stopwatch.StartNew();
-        FhirDefinitions.Load(directory);
+        var definitions = FhirDefinitions.Load(directory);
         first.Stop();
-        var best = TimeSpan.MaxValue;
-        FhirDefinitions? definitions = null;
+        TimeSpan load = TimeSpan.MaxValue, parse = TimeSpan.MaxValue;
         for (var i = 0; i < 3; i++)
         {
             var watch = Stopwatch.StartNew();
-            definitions = FhirDefinitions.Load(directory);
-            watch.Stop();
-            if (watch.Elapsed < best) best = watch.Elapsed;
+            FhirDefinitions.Load(directory);
+            if (watch.Elapsed < load) load = watch.Elapsed;
+            watch.Restart();
+            foreach (var file in files) JsonDocument.Parse(File.ReadAllBytes(file)).Dispose();
+            if (watch.Elapsed < parse) parse = watch.Elapsed;
         }
-        output.WriteLine($"Load: first {first.Elapsed.TotalMilliseconds:F0} ms, best {best.TotalMilliseconds:F0} ms; " +
-            $"{definitions!.ResourceTypes.Count} resource types, {definitions.SearchParameters.Count} search parameters");
-        Assert.True(best < TimeSpan.FromSeconds(1), $"loading took {best}");
+        output.WriteLine($"Load: first {first.Elapsed.TotalMilliseconds:F0} ms, best {load.TotalMilliseconds:F0} ms " +
+            $"(parsing the files alone: {parse.TotalMilliseconds:F0} ms); {definitions.ResourceTypes.Count} resource types, {definitions.SearchParameters.Count} search parameters");
+        // Target < 1 s on an idle machine (about 100 ms here); the shared build machine can be 10x
+        // slower, so the guard is relative to parsing the same files.
+        Assert.True(load < parse * 4 + TimeSpan.FromMilliseconds(100), $"loading took {load}, parsing alone {parse}");
     }
 
     [Fact]
