@@ -126,6 +126,20 @@ public class ExecutionTests
     }
 
     [Fact]
+    public async Task DataLoader_BatchFailure_BecomesFieldErrorsAtEachPath()
+    {
+        var schema = SchemaBuilder.FromSdl("type Query { items: [Item!]! } type Item { id: Int! detail: String }")
+            .Bind("Query", "items", _ => new[] { 1, 2, 3 }.Select(i => new Dictionary<string, object?> { ["id"] = i }).ToList())
+            .Bind("Item", "detail", ctx => ctx.DataLoader<int, string>("detail", (keys, ct) => throw new GraphQLException("store down", "UNAVAILABLE"))
+                .LoadAsync((int)ctx.ParentAs<Dictionary<string, object?>>()["id"]!))
+            .Build();
+        var json = ResultSerializer.ToJson(await new GraphExecutor(schema).ExecuteAsync(new GraphRequest { Query = "{ items { id detail } }" }));
+        Assert.Contains("\"data\":{\"items\":[{\"id\":1,\"detail\":null},{\"id\":2,\"detail\":null},{\"id\":3,\"detail\":null}]}", json);
+        Assert.Contains("\"path\":[\"items\",2,\"detail\"]", json);
+        Assert.Contains("UNAVAILABLE", json);
+    }
+
+    [Fact]
     public async Task Mutation_FieldsRunSerially()
     {
         var (executor, counter) = Create();

@@ -68,6 +68,16 @@ public sealed class HttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_ParseError_Is400WithLocation()
+    {
+        var req = new HttpRequestMessage(HttpMethod.Get, "/graphql?query=" + Uri.EscapeDataString("{ hello"));
+        req.Headers.TryAddWithoutValidation("Accept", "application/graphql-response+json");
+        var res = await _client.SendAsync(req);
+        Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
+        Assert.Contains("\"locations\":[{\"line\":1,\"column\":8}]", await res.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task UnacceptableAccept_Is406_And_UnsupportedContentType_Is415()
     {
         Assert.Equal(HttpStatusCode.NotAcceptable, (await Post("""{"query":"{ hello }"}""", accept: "text/html")).StatusCode);

@@ -18,6 +18,9 @@ public class SchemaTests
     [InlineData("type Query { a(x: Query): Int }", "The type of Query.a(x:) must be Input Type but got: Query.")]
     [InlineData("type Query { a: Int } interface A implements B { a: Int } interface B implements C { a: Int } interface C { a: Int } type T implements A { a: Int }", "Type A must implement C because it is implemented by B.")]
     [InlineData("type Mutation { a: Int }", "Query root type must be provided.")]
+    [InlineData("type Query { a: Int @unknown }", "Unknown directive \"@unknown\" on Query.a.")]
+    [InlineData("type Query { a: Int @specifiedBy(url: \"x\") }", "Directive \"@specifiedBy\" may not be used on FIELD_DEFINITION (Query.a).")]
+    [InlineData("type Query { a: Int @deprecated(reason: 1) }", "Directive \"@deprecated\" argument \"reason\" at Query.a has an invalid value: String cannot represent a non string value: 1")]
     [InlineData("type Query { a(x: Int = \"one\"): Int }", "Default value \"one\" of Query.a(x:) is not a valid Int: Int cannot represent non-integer value: \"one\"")]
     [InlineData("type Query { a(x: In = {}): Int } input In { b: String! }", "Default value {} of Query.a(x:) is not a valid In: Field \"In.b\" of required type \"String!\" was not provided.")]
     public void Build_InvalidSchema_ThrowsWithClearError(string sdl, string expected)

@@ -107,6 +107,7 @@ public sealed class EnumValueDefinition(string name)
     public string? Description { get; internal set; }
     public string? DeprecationReason { get; internal set; }
     public bool IsDeprecated => DeprecationReason is not null;
+    public IReadOnlyList<DirectiveNode> AppliedDirectives { get; internal set; } = [];
     /// <summary>The runtime value resolvers see; the name unless bound otherwise.</summary>
     public object Value { get; internal set; } = name;
 }
@@ -148,6 +149,7 @@ public sealed class InputValueDefinition(string name, GraphType type)
     public ValueNode? DefaultValue { get; internal set; }
     public string? DeprecationReason { get; internal set; }
     public bool IsDeprecated => DeprecationReason is not null;
+    public IReadOnlyList<DirectiveNode> AppliedDirectives { get; internal set; } = [];
 }
 
 public sealed class FieldDefinition(string name, GraphType type)
@@ -157,6 +159,7 @@ public sealed class FieldDefinition(string name, GraphType type)
     public string? Description { get; internal set; }
     public string? DeprecationReason { get; internal set; }
     public bool IsDeprecated => DeprecationReason is not null;
+    public IReadOnlyList<DirectiveNode> AppliedDirectives { get; internal set; } = [];
     internal List<InputValueDefinition> ArgumentList { get; } = [];
     public IReadOnlyList<InputValueDefinition> Arguments => ArgumentList;
     public InputValueDefinition? GetArgument(string name)

@@ -355,6 +355,7 @@ public sealed class SchemaBuilder
                 Description = n.Description,
                 DefaultValue = n.DefaultValue,
                 DeprecationReason = Deprecation(n.Directives),
+                AppliedDirectives = n.Directives,
             };
         }
 
@@ -388,7 +389,7 @@ public sealed class SchemaBuilder
                             continue;
                         }
                         var ft = Ref(f.Type, $"{ct.Name}.{f.Name}") ?? _types["String"];
-                        var fd = new FieldDefinition(f.Name, ft) { Description = f.Description, DeprecationReason = Deprecation(f.Directives) };
+                        var fd = new FieldDefinition(f.Name, ft) { Description = f.Description, DeprecationReason = Deprecation(f.Directives), AppliedDirectives = f.Directives };
                         foreach (var a in f.Arguments)
                         {
                             if (fd.ArgumentList.Any(x => x.Name == a.Name)) { errors.Add($"Argument \"{ct.Name}.{f.Name}({a.Name}:)\" can only be defined once."); continue; }
@@ -410,7 +411,7 @@ public sealed class SchemaBuilder
                     foreach (var v in en.Values)
                     {
                         if (e.ValueMap.ContainsKey(v.Name)) { errors.Add($"Enum value \"{e.Name}.{v.Name}\" can only be defined once."); continue; }
-                        var ev = new EnumValueDefinition(v.Name) { Description = v.Description, DeprecationReason = Deprecation(v.Directives) };
+                        var ev = new EnumValueDefinition(v.Name) { Description = v.Description, DeprecationReason = Deprecation(v.Directives), AppliedDirectives = v.Directives };
                         e.ValueList.Add(ev);
                         e.ValueMap[v.Name] = ev;
                     }

@@ -25,6 +25,22 @@ internal static class SchemaValidator
         foreach (var t in schema.TypeList)
         {
             if (t.IsIntrospection) continue;
+            switch (t)
+            {
+                case ComplexType ct:
+                    foreach (var f in ct.FieldList)
+                    {
+                        CheckDirectives(schema, f.AppliedDirectives, "FIELD_DEFINITION", $"{ct.Name}.{f.Name}", errors);
+                        foreach (var a in f.ArgumentList) CheckDirectives(schema, a.AppliedDirectives, "ARGUMENT_DEFINITION", $"{ct.Name}.{f.Name}({a.Name}:)", errors);
+                    }
+                    break;
+                case EnumType e:
+                    foreach (var v in e.ValueList) CheckDirectives(schema, v.AppliedDirectives, "ENUM_VALUE", $"{e.Name}.{v.Name}", errors);
+                    break;
+                case InputObjectType io:
+                    foreach (var f in io.FieldList) CheckDirectives(schema, f.AppliedDirectives, "INPUT_FIELD_DEFINITION", $"{io.Name}.{f.Name}", errors);
+                    break;
+            }
             CheckName(t.Name, t.Name, errors);
             switch (t)
             {
@@ -162,13 +178,35 @@ internal static class SchemaValidator
         {
             ScalarType => "SCALAR", ObjectType => "OBJECT", InterfaceType => "INTERFACE", UnionType => "UNION", EnumType => "ENUM", _ => "INPUT_OBJECT",
         };
+        CheckDirectives(schema, t.AppliedDirectives, location, t.Name, errors);
+    }
+
+    private static void CheckDirectives(Schema schema, IReadOnlyList<DirectiveNode> directives, string location, string where, List<string> errors)
+    {
+        if (directives.Count == 0) return;
         var seen = new HashSet<string>();
-        foreach (var d in t.AppliedDirectives)
+        foreach (var d in directives)
         {
             var def = schema.GetDirective(d.Name);
-            if (def is null) { errors.Add($"Unknown directive \"@{d.Name}\" on {t.Name}."); continue; }
-            if (!def.Locations.Contains(location)) errors.Add($"Directive \"@{d.Name}\" may not be used on {location} ({t.Name}).");
-            if (!def.IsRepeatable && !seen.Add(d.Name)) errors.Add($"The directive \"@{d.Name}\" can only be used once at {t.Name}.");
+            if (def is null) { errors.Add($"Unknown directive \"@{d.Name}\" on {where}."); continue; }
+            if (!def.Locations.Contains(location)) errors.Add($"Directive \"@{d.Name}\" may not be used on {location} ({where}).");
+            if (!def.IsRepeatable && !seen.Add(d.Name)) errors.Add($"The directive \"@{d.Name}\" can only be used once at {where}.");
+            foreach (var a in d.Arguments)
+                if (def.GetArgument(a.Name) is null) errors.Add($"Unknown argument \"{a.Name}\" on directive \"@{d.Name}\" at {where}.");
+            foreach (var arg in def.ArgumentList)
+            {
+                var given = d.Arguments.FirstOrDefault(a => a.Name == arg.Name);
+                if (given is null)
+                {
+                    if (arg.Type is NonNullType && arg.DefaultValue is null) errors.Add($"Directive \"@{d.Name}\" argument \"{arg.Name}\" is required at {where}.");
+                    continue;
+                }
+                try { InputCoercion.CoerceLiteral(given.Value, arg.Type, null); }
+                catch (Exception ex) when (ex is CoercionException or MissingVariableException)
+                {
+                    errors.Add($"Directive \"@{d.Name}\" argument \"{arg.Name}\" at {where} has an invalid value: {ex.Message}");
+                }
+            }
         }
     }
 }
