@@ -508,7 +508,7 @@ internal static class Functions
                 return (_, input, _) => Operators.ToBoolean(input, position) is { } b ? Bool(!b) : Empty;
             case "type":
                 Arity(call, 0, 0);
-                return (_, input, _) => input.Select(v => (FhirPathValue)new FhirPathString(v.TypeNamespace + "." + v.TypeName)).ToList();
+                return (_, input, _) => input.Select(TypeInfo).ToList();
             case "sum":
             case "min":
             case "max":
@@ -556,6 +556,20 @@ internal static class Functions
             default:
                 throw new FhirPathException($"Unknown function '{call.Name}'", position);
         }
+    }
+
+    private static readonly ConcurrentDictionary<string, JsonElement> TypeInfos = new(StringComparer.Ordinal);
+
+    /// <summary>type() (http://hl7.org/fhirpath/N1/#reflection): a SimpleTypeInfo with namespace and name.</summary>
+    private static FhirPathValue TypeInfo(FhirPathValue value)
+    {
+        var json = TypeInfos.GetOrAdd(value.TypeNamespace + "." + value.TypeName, key =>
+        {
+            int dot = key.IndexOf('.');
+            using var doc = JsonDocument.Parse(JsonSerializer.Serialize(new Dictionary<string, string> { ["namespace"] = key[..dot], ["name"] = key[(dot + 1)..] }));
+            return doc.RootElement.Clone();
+        });
+        return new FhirPathNode(json, "SimpleTypeInfo", null);
     }
 
     private static IEnumerable<bool> Booleans(IReadOnlyList<FhirPathValue> input, int position) => input.Select(v =>

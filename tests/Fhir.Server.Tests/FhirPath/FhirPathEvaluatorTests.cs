@@ -135,6 +135,9 @@ public sealed class FhirPathEvaluatorTests
     [InlineData("1 is System.Integer", "true")]
     [InlineData("'a' is String", "true")]
     [InlineData("Patient.contained.ofType(Organization).name", "Huisartsen De Linde")]
+    [InlineData("Patient.name.first().type().name", "HumanName")]
+    [InlineData("Patient.gender.type().namespace + '.' + Patient.gender.type().name", "FHIR.code")]
+    [InlineData("(1 + 1).type().name", "Integer")]
     [InlineData("Patient.contained.first().as(Organization).name", "Huisartsen De Linde")]
     // Extensions and the primitive's _element
     [InlineData("Patient.extension('http://example.org/level').value", "3")]

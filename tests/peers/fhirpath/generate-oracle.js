@@ -83,6 +83,7 @@ const out = { generator: 'fhirpath@' + require('fhirpath/package.json').version 
 for (const file of fs.readdirSync(examplesDir).filter(f => f.endsWith('.json')).sort()) {
   const resource = JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8').replace(/^\uFEFF/, ''));
   const results = {};
+  const types = {};
   for (const p of params) {
     if (!applies(p, resource.resourceType)) continue;
     let value;
@@ -92,6 +93,14 @@ for (const file of fs.readdirSync(examplesDir).filter(f => f.endsWith('.json')).
       value = { error: String(e.message || e).split('\n')[0].slice(0, 120) };
     }
     results[p.id] = value;
+    // The FHIR type of each result (search extraction depends on it), where there are results.
+    if (Array.isArray(value) && value.length > 0) {
+      try {
+        types[p.id] = plain(await fhirpath.evaluate(resource, '(' + p.expression + ").select(type().namespace + '.' + type().name)", null, r4, options));
+      } catch (e) {
+        types[p.id] = { error: String(e.message || e).split('\n')[0].slice(0, 120) };
+      }
+    }
   }
   const invariantResults = {};
   for (const inv of invariantList) {
@@ -116,7 +125,7 @@ for (const file of fs.readdirSync(examplesDir).filter(f => f.endsWith('.json')).
       extra[expression] = value;
     }
   }
-  out.examples[file] = { resourceType: resource.resourceType, results, invariants: invariantResults, extra };
+  out.examples[file] = { resourceType: resource.resourceType, results, types, invariants: invariantResults, extra };
 }
 out.expressions = Object.fromEntries(params.map(p => [p.id, p.expression]));
 out.invariants = Object.fromEntries(invariantList.map(i => [i.id, { type: i.type, expression: i.expression }]));
