@@ -197,6 +197,17 @@ public class ExecutionTests
     }
 
     [Fact]
+    public async Task CostLimit_UsesPageSizeVariableValues()
+    {
+        var (executor, _) = Create(new GraphEngineOptions { MaxCost = 1000 });
+        const string q = "query($n: Int) { patients(first: $n) { gp { name } appointments { id start } } }";
+        Assert.DoesNotContain("errors", await Run(q, new { n = 2 }, executor));
+        var json = await Run(q, new { n = 5000 }, executor);
+        Assert.Contains("MAX_COST_EXCEEDED", json);
+        Assert.DoesNotContain("\"data\"", json);
+    }
+
+    [Fact]
     public async Task DepthLimit_IsValidationError()
     {
         var (executor, _) = Create(new GraphEngineOptions { MaxDepth = 2 });

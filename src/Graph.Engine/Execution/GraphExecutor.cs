@@ -64,6 +64,7 @@ public sealed class GraphExecutor
         /// <summary>Variables used by @skip/@include: field plans are cached per combination of their values.</summary>
         public string[] ConditionalVariables { get; init; } = [];
         public Dictionary<string, FragmentDefinitionNode> Fragments { get; init; } = [];
+        public bool UsesVariablePageSizes { get; init; }
         public ConcurrentDictionary<(OperationDefinitionNode, string), PlanSet> RootPlans { get; } = new();
     }
 
@@ -98,6 +99,13 @@ public sealed class GraphExecutor
         Dictionary<string, object?> variables;
         try { variables = CoerceVariables(operation, request.Variables); }
         catch (VariableException ex) { return ExecutionResult.RequestError(ex.Errors); }
+
+        if (doc.UsesVariablePageSizes)
+        {
+            var cost = Validation.Rules.MaxCostRule.Estimate(Schema, operation, doc.Fragments.GetValueOrDefault, variables, Options.DefaultListSize);
+            if (cost > Options.MaxCost)
+                return ExecutionResult.RequestError(new GraphError(Validation.Rules.MaxCostRule.Message(cost, Options.MaxCost), ErrorCodes.MaxCostExceeded, [operation.Location]));
+        }
 
         var rootType = Schema.GetRootType(operation.Operation)!;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
@@ -163,6 +171,7 @@ public sealed class GraphExecutor
             UsesIntrospection = introspectionField is not null,
             IntrospectionErrors = introspectionField is null ? [] : [IntrospectionDisabledError(introspectionField)],
             ConditionalVariables = ConditionalVariables(document),
+            UsesVariablePageSizes = Validation.Rules.MaxCostRule.UsesVariablePageSizes(Schema, document),
             Fragments = fragments,
         };
     }
