@@ -54,7 +54,7 @@ public class ExecutionTests
             .Bind("Query", "me", ctx => ctx.User?.Identity?.Name ?? (string?)ctx.Items["tenant"])
             .Bind("Query", "status", ctx => ctx.Argument<string>("s"))
             .Bind("Mutation", "step", async ctx => { var n = ctx.Argument<int>("n"); await Task.Delay(10 * (3 - n)); lock (counter) counter.Order.Add(n); return n; })
-            .Bind("Patient", "secret", _ => throw new InvalidOperationException("hidden"))
+            .Bind<Patient>("Patient", "secret", (p, _) => p.Id == "" ? "" : throw new InvalidOperationException("hidden"))
             .Bind("Patient", "appointments", ctx => ctx.DataLoader<string, Appointment[]>("appointmentsByPatient", (keys, ct) =>
             {
                 Interlocked.Increment(ref counter.Batches);

@@ -14,8 +14,8 @@ public sealed class SchemaException(IReadOnlyList<string> errors)
 /// Builds a <see cref="Schema"/> from SDL and binds C# resolvers to its fields.
 /// <code>
 /// var schema = SchemaBuilder.FromSdl(sdl)
-///     .Bind("Query", "patient", ctx => store.Find(ctx.Arg&lt;string&gt;("id")))
-///     .Bind("Patient", "appointments", ctx => ctx.DataLoader&lt;string, Appointment[]&gt;("appts", LoadAsync).LoadAsync(ctx.Parent&lt;Patient&gt;().Id))
+///     .Bind("Query", "patient", ctx => store.Find(ctx.Argument&lt;string&gt;("id"), ctx.User))
+///     .Bind&lt;Patient&gt;("Patient", "appointments", (p, ctx) => ctx.DataLoader&lt;string, Appointment[]&gt;("appointmentsByPatient", LoadAsync).LoadAsync(p.Id))
 ///     .Build();
 /// </code>
 /// https://spec.graphql.org/October2021/#sec-Type-System
@@ -45,6 +45,10 @@ public sealed class SchemaBuilder
 
     public SchemaBuilder Bind(string typeName, string fieldName, Func<ResolverContext, object?> resolver) =>
         BindField(typeName, fieldName, f => { f.Resolver = resolver; f.AsyncResolver = null; });
+
+    /// <summary>Binds a resolver that receives the parent value typed: <c>.Bind&lt;Patient&gt;("Patient", "age", (p, ctx) =&gt; p.Age(today))</c>.</summary>
+    public SchemaBuilder Bind<TParent>(string typeName, string fieldName, Func<TParent, ResolverContext, object?> resolver) =>
+        BindField(typeName, fieldName, f => { f.Resolver = ctx => resolver((TParent)ctx.Parent!, ctx); f.AsyncResolver = null; });
 
     public SchemaBuilder Bind<T>(string typeName, string fieldName, Func<ResolverContext, Task<T>> resolver) =>
         BindField(typeName, fieldName, f => { f.Resolver = null; f.AsyncResolver = async ctx => await resolver(ctx).ConfigureAwait(false); });
