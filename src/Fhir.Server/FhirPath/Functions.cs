@@ -306,10 +306,10 @@ internal static class Functions
                     : new FhirPathString(a[0]!.Length == 0 ? Interleave(s, a[1]!) : s.Replace(a[0]!, a[1]!, StringComparison.Ordinal)));
             case "matches":
                 Arity(call, 1, 1);
-                return StringFunction(call, (s, a) => a[0] is null ? null : FhirPathBoolean.Of(GetRegex(a[0]!, position).IsMatch(s)));
+                return StringFunction(call, (s, a) => a[0] is null ? null : FhirPathBoolean.Of(WithTimeout(() => GetRegex(a[0]!, position).IsMatch(s), position)));
             case "replaceMatches":
                 Arity(call, 2, 2);
-                return StringFunction(call, (s, a) => a[0] is null || a[1] is null ? null : new FhirPathString(GetRegex(a[0]!, position).Replace(s, a[1]!)));
+                return StringFunction(call, (s, a) => a[0] is null || a[1] is null ? null : new FhirPathString(WithTimeout(() => GetRegex(a[0]!, position).Replace(s, a[1]!), position)));
             case "toChars":
                 Arity(call, 0, 0);
                 return (_, input, _) => SingleString(input, position) is { } s ? s.Select(c => (FhirPathValue)new FhirPathString(c.ToString())).ToList() : Empty;
@@ -646,6 +646,18 @@ internal static class Functions
         var sb = new StringBuilder(insert);
         foreach (var c in s) sb.Append(c).Append(insert);
         return sb.ToString();
+    }
+
+    private static T WithTimeout<T>(Func<T> match, int position)
+    {
+        try
+        {
+            return match();
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new FhirPathException("Regular expression took too long", position);
+        }
     }
 
     private static Regex GetRegex(string pattern, int position)

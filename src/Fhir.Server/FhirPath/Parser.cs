@@ -14,8 +14,12 @@ internal sealed class Parser
         "hour", "hours", "minute", "minutes", "second", "seconds", "millisecond", "milliseconds",
     ];
 
+    // Deeper nesting than this is no real expression; refusing it keeps recursion off the stack limit.
+    private const int MaxDepth = 200;
+
     private readonly List<Token> _tokens;
     private int _pos;
+    private int _depth;
 
     private Parser(string text) => _tokens = Lexer.Tokenize(text);
 
@@ -81,6 +85,19 @@ internal sealed class Parser
 
     private AstNode ParseExpression(int minPrecedence)
     {
+        if (++_depth > MaxDepth) throw new FhirPathException($"Expression nested deeper than {MaxDepth} levels", Current.Position);
+        try
+        {
+            return ParseBinary(minPrecedence);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private AstNode ParseBinary(int minPrecedence)
+    {
         var left = ParseUnary();
         while (true)
         {
@@ -102,7 +119,9 @@ internal sealed class Parser
         if (IsSymbol("+") || IsSymbol("-"))
         {
             var op = Advance();
+            if (++_depth > MaxDepth) throw new FhirPathException($"Expression nested deeper than {MaxDepth} levels", op.Position);
             var operand = ParseUnary();
+            _depth--;
             return new UnaryNode(op.Text, operand, op.Position);
         }
         return ParsePostfix(ParseTerm());

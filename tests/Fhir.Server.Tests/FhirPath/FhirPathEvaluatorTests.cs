@@ -209,6 +209,14 @@ public sealed class FhirPathEvaluatorTests
     }
 
     [Fact]
+    public void DeeplyNestedExpression_IsRefused_NotAStackOverflow()
+    {
+        var e = Assert.Throws<FhirPathException>(() => FhirPathCompiler.Compile(new string('(', 5000) + "1" + new string(')', 5000)));
+        Assert.Contains("nested deeper", e.Message);
+        Assert.Throws<FhirPathException>(() => FhirPathCompiler.Compile(new string('-', 5000) + "1"));
+    }
+
+    [Fact]
     public void Compile_IsCached()
     {
         Assert.Same(FhirPathCompiler.Compile("Patient.name.given"), FhirPathCompiler.Compile("Patient.name.given"));

@@ -291,4 +291,30 @@ public sealed class SearchValueExtractorTests
         var q = Assert.IsType<QuantityIndexEntry>(Extract(json, "price-override").Single());
         Assert.Equal((12.50m, "urn:iso:std:iso:4217", "EUR"), (q.Value!.Value, q.System, q.Code));
     }
+
+    [Fact]
+    public void CustomSearchParameter_IsExtractedWithTheOfficialOnes()
+    {
+        var custom = new SearchParameterDefinition("http://example.org/SearchParameter/patient-level", "level", "level", "number", ["Patient"],
+            "Patient.extension('http://example.org/level').value", [], [], [], [], true, true);
+        var json = """{ "resourceType": "Patient", "id": "p1", "extension": [ { "url": "http://example.org/level", "valueDecimal": 2.5 } ] }""";
+        using var doc = JsonDocument.Parse(json);
+        var parameters = FhirDefinitions.Default.SearchParametersFor("Patient").Append(custom);
+        var entries = Extractor.ExtractAll(doc.RootElement, parameters);
+        Assert.Equal((2.5m, 2.45m, 2.55m), entries.OfType<NumberIndexEntry>().Where(e => e.ParamCode == "level").Select(e => (e.Value, e.Low, e.High)).Single());
+        Assert.Contains(entries, e => e is TokenIndexEntry { ParamCode: "_id", Code: "p1" });
+    }
+
+    [Fact]
+    public void FailingExpression_IsReported_AndTheOthersStillExtract()
+    {
+        var broken = new SearchParameterDefinition("http://example.org/SearchParameter/broken", "broken", "broken", "string", ["Patient"],
+            "Patient.name.given.substring('x')", [], [], [], [], true, true);
+        var json = """{ "resourceType": "Patient", "id": "p1", "name": [ { "given": ["A", "B"] } ] }""";
+        using var doc = JsonDocument.Parse(json);
+        var errors = new List<string>();
+        var entries = Extractor.ExtractAll(doc.RootElement, FhirDefinitions.Default.SearchParametersFor("Patient").Append(broken), (p, e) => errors.Add(p.Code));
+        Assert.Equal(["broken"], errors);
+        Assert.Contains(entries, e => e is StringIndexEntry { ParamCode: "given", Value: "B" });
+    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Fhir.Server.Definitions;
 using Fhir.Server.FhirPath;
@@ -21,6 +22,7 @@ public sealed class SearchValueExtractor
     private readonly Dictionary<string, SearchParameterDefinition> _byUrl;
     private readonly ConcurrentDictionary<string, Plan[]> _byType = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Dictionary<string, string?>> _codeSystems = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<SearchParameterDefinition, Plan> _plans = new();
 
     public SearchValueExtractor(FhirDefinitions definitions)
     {
@@ -62,6 +64,31 @@ public sealed class SearchValueExtractor
         return output;
     }
 
+    /// <summary>
+    /// Entries for the given parameters (e.g. the official ones plus custom SearchParameter resources
+    /// after a <c>$reindex</c>). Compiled plans are cached per parameter instance.
+    /// </summary>
+    public IReadOnlyList<SearchIndexEntry> ExtractAll(JsonElement resource, IEnumerable<SearchParameterDefinition> parameters,
+        Action<SearchParameterDefinition, FhirPathException>? onError = null)
+    {
+        var focus = Navigation.ForType(resource, "Resource", _definitions);
+        var context = ContextFor(focus);
+        var output = new List<SearchIndexEntry>();
+        foreach (var parameter in parameters)
+        {
+            if (parameter.Expression is null || parameter.Type == "special") continue;
+            try
+            {
+                Extract(focus, context, _plans.GetValue(parameter, CreatePlan), output);
+            }
+            catch (FhirPathException e)
+            {
+                onError?.Invoke(parameter, e);
+            }
+        }
+        return output;
+    }
+
     /// <summary>Entries for one parameter.</summary>
     /// <exception cref="FhirPathException">The expression cannot be compiled or evaluated on this resource.</exception>
     public IReadOnlyList<SearchIndexEntry> Extract(JsonElement resource, SearchParameterDefinition parameter)
@@ -69,7 +96,7 @@ public sealed class SearchValueExtractor
         var output = new List<SearchIndexEntry>();
         if (parameter.Expression is null) return output;
         var focus = Navigation.ForType(resource, "Resource", _definitions);
-        Extract(focus, ContextFor(focus), CreatePlan(parameter), output);
+        Extract(focus, ContextFor(focus), _plans.GetValue(parameter, CreatePlan), output);
         return output;
     }
 
