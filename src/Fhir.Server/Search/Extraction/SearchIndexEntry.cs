@@ -58,6 +58,10 @@ public sealed record ReferenceIndexEntry(string ParamCode) : SearchIndexEntry(Pa
 /// https://hl7.org/fhir/R4/search.html#date: the range of instants the value covers, in UTC, both ends
 /// inclusive (2026-03 → 2026-03-01T00:00:00Z … 2026-03-31T23:59:59.9999999Z). An open Period end is
 /// <see cref="DateTimeOffset.MinValue"/> or <see cref="DateTimeOffset.MaxValue"/>.
+/// Values without a zone can only be dates (a dateTime with a time SHALL have one,
+/// https://hl7.org/fhir/R4/datatypes.html#dateTime); they are read as UTC days, and search input is read
+/// the same way (<see cref="SearchValueExtractor.Bound"/>), so the spec's "assume the server's zone when
+/// neither side has one" holds with UTC as the server's zone for dates.
 /// </summary>
 public sealed record DateIndexEntry(string ParamCode, DateTimeOffset Low, DateTimeOffset High) : SearchIndexEntry(ParamCode)
 {
