@@ -334,11 +334,23 @@ internal static class Executor
         try
         {
             await task.ConfigureAwait(false);
-            value = task.GetType().IsGenericType ? task.GetType().GetProperty("Result")!.GetValue(task) : null;
+            value = TaskResult(task);
         }
         catch (Exception ex) { return HandleError(ctx, ex, plan.Field.Type, plan, seg); }
         return await CompleteValue(ctx, plan.Field.Type, plan, value, seg).ConfigureAwait(false);
     }
+
+    private static readonly ConcurrentDictionary<Type, Func<Task, object?>> TaskResultGetters = new();
+
+    /// <summary>Reads Task&lt;T&gt;.Result for a resolver that returned a task as object (compiled once per T).</summary>
+    private static object? TaskResult(Task task) =>
+        TaskResultGetters.GetOrAdd(task.GetType(), static t =>
+        {
+            var resultProperty = t.IsGenericType ? t.GetProperty("Result") : null;
+            if (resultProperty is null || resultProperty.PropertyType.Name == "VoidTaskResult") return _ => null;
+            var p = Expression.Parameter(typeof(Task));
+            return Expression.Lambda<Func<Task, object?>>(Expression.Convert(Expression.Property(Expression.Convert(p, t), resultProperty), typeof(object)), p).Compile();
+        })(task);
 
     private static object? DefaultResolve(object? source, FieldDefinition field)
     {
