@@ -184,7 +184,8 @@ internal static class Operators
             case (FhirPathString s1, FhirPathString s2):
                 return string.Equals(NormalizeWhitespace(s1.Value), NormalizeWhitespace(s2.Value), StringComparison.OrdinalIgnoreCase);
             case (FhirPathTemporal t1, FhirPathTemporal t2):
-                return t1.Value.Precision == t2.Value.Precision && PartialDateTime.Compare(t1.Value, t2.Value) == 0;
+                // Seconds and milliseconds are one precision for comparison (N1 §Comparison).
+                return Coarse(t1.Value.Precision) == Coarse(t2.Value.Precision) && PartialDateTime.Compare(t1.Value, t2.Value) == 0;
         }
         if (TryNumber(x, out var n1) && TryNumber(y, out var n2))
         {
@@ -194,25 +195,15 @@ internal static class Operators
         return ItemEquals(a, b) == true;
     }
 
-    private static string NormalizeWhitespace(string s)
-    {
-        var sb = new StringBuilder(s.Length);
-        bool space = false;
-        foreach (var c in s.Trim())
+    private static DateTimePrecision Coarse(DateTimePrecision p) => p == DateTimePrecision.Millisecond ? DateTimePrecision.Second : p;
+
+    // "All whitespace characters are treated as equivalent" (N1 §Equivalent): tab and newline equal a
+    // space; runs are not collapsed.
+    private static string NormalizeWhitespace(string s) =>
+        string.Create(s.Length, s, static (span, source) =>
         {
-            if (char.IsWhiteSpace(c))
-            {
-                if (!space) sb.Append(' ');
-                space = true;
-            }
-            else
-            {
-                sb.Append(c);
-                space = false;
-            }
-        }
-        return sb.ToString();
-    }
+            for (int i = 0; i < source.Length; i++) span[i] = char.IsWhiteSpace(source[i]) ? ' ' : source[i];
+        });
 
     /// <summary>Ordering of two items (http://hl7.org/fhirpath/N1/#comparison); null when not comparable.</summary>
     public static int? Compare(FhirPathValue a, FhirPathValue b, int position)
