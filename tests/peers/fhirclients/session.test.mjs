@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import Client from 'fhir-kit-client';
+import { Client } from 'fhir-kit-client';
 import smart from 'fhirclient';
 
 const baseUrl = process.env.FHIR_BASE ?? 'http://127.0.0.1:5190/fhir';
