@@ -171,6 +171,9 @@ add('intro-schema-types', '{ __schema { types { name kind } } }');
 add('intro-directives', '{ __schema { directives { name isRepeatable args { name type { name kind ofType { name } } defaultValue } } } }');
 add('intro-typename-of-type', '{ __type(name: "Dog") { __typename fields { __typename } } }');
 add('intro-list-types', '{ __type(name: "Human") { fields { name type { kind ofType { kind ofType { kind ofType { name } } } } } } }');
+add('intro-args-deprecated', '{ __type(name: "Query") { fields { name args { name } all: args(includeDeprecated: true) { name isDeprecated deprecationReason } } } }');
+add('intro-inputfields-deprecated', '{ __type(name: "EchoInput") { inputFields { name } all: inputFields(includeDeprecated: true) { name isDeprecated deprecationReason } } }');
+add('deprecated-arg-use', '{ patients(limit: 1, first: 1) { id } }');
 add('intro-with-fragment', '{ __schema { queryType { ...T } } } fragment T on __Type { name kind fields { name } }');
 
 // ---- generated sweeps
