@@ -67,6 +67,12 @@ public sealed class FhirPathEvaluatorTests
     [InlineData("Patient.telecom.where(system = 'email').value", "j@example.nl")]
     [InlineData("Patient.name.select(given.first())", "Jörg | JJ")]
     [InlineData("Patient.name.where(use = 'official').given.last()", "Piet")]
+    // Lexical forms: delimited identifiers, comments, quoted constants, escapes
+    [InlineData("Patient.`name`.family", "Jansen")]
+    [InlineData("Patient.name.family // the family name", "Jansen")]
+    [InlineData("/* gender */ Patient.gender", "male")]
+    [InlineData("%`vs-administrative-gender`", "http://hl7.org/fhir/ValueSet/administrative-gender")]
+    [InlineData("'it\\'s' + ' \\u00e9'", "it's é")]
     // Choice types
     [InlineData("Patient.deceased", "false")]
     [InlineData("Patient.deceased is boolean", "true")]
@@ -214,6 +220,15 @@ public sealed class FhirPathEvaluatorTests
         var e = Assert.Throws<FhirPathException>(() => FhirPathCompiler.Compile(new string('(', 5000) + "1" + new string(')', 5000)));
         Assert.Contains("nested deeper", e.Message);
         Assert.Throws<FhirPathException>(() => FhirPathCompiler.Compile(new string('-', 5000) + "1"));
+    }
+
+    [Fact]
+    public void Evaluate_OnADataTypeValue()
+    {
+        using var doc = JsonDocument.Parse("""{ "family": "Jansen", "given": ["Piet"] }""");
+        var result = FhirPathCompiler.Compile("given.first() + ' ' + family").Evaluate(doc.RootElement, "HumanName");
+        Assert.Equal("Piet Jansen", result.Single().ToString());
+        Assert.Equal("true", FhirPathCompiler.Compile("$this is HumanName").Evaluate(doc.RootElement, "HumanName").Single().ToString());
     }
 
     [Fact]
