@@ -84,8 +84,9 @@ test('fhirclient: create, request with pages, and references', async () => {
   const options = { headers: authHeaders };
   const gp = await client.create({ resourceType: 'Practitioner', name: [{ family: 'Huisarts' }] }, options);
   const patient = await client.create({ resourceType: 'Patient', name: [{ family }], generalPractitioner: [{ reference: `Practitioner/${gp.id}` }] }, options);
-  const resolved = await client.resolveReferences(patient, ['generalPractitioner.0'], options);
-  assert.equal(resolved.generalPractitioner[0].resourceType ?? resolved.generalPractitioner[0].reference, 'Practitioner');
+  await client.resolveReferences(patient, ['generalPractitioner.0'], options);
+  assert.equal(patient.generalPractitioner[0].resourceType, 'Practitioner');
+  assert.equal(patient.generalPractitioner[0].id, gp.id);
   const all = [];
   for await (const page of client.pages(`Patient?family=${family}&_count=4`, options)) {
     for (const e of page.entry ?? []) all.push(e.resource.id);
