@@ -29,7 +29,13 @@ internal static class Navigation
     public static void Member(FhirPathNode node, string name, string extensionName, FhirDefinitions definitions, List<FhirPathValue> output)
     {
         var json = node.Element;
-        if (json.ValueKind != JsonValueKind.Object) return;
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            // A primitive's id and extensions live in its `_name` sibling.
+            if (node.PrimitiveExtension.ValueKind == JsonValueKind.Object && name is "extension" or "id")
+                Member(new FhirPathNode(node.PrimitiveExtension, "Element", definitions.GetStructure("Element")?.Root), name, extensionName, definitions, output);
+            return;
+        }
         var definition = node.Definition;
         var child = definition?.GetChild(name);
         if (child is { IsChoice: true } && child.ChoiceBaseName == name)
