@@ -7,6 +7,7 @@ using Fhir.Server.Search.Indexing;
 using Fhir.Server.Search.Parsing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -113,7 +114,7 @@ public static class SearchEndpoints
         return SearchRequest.ParseQuery(await reader.ReadToEndAsync(context.RequestAborted));
     }
 
-    private static async Task Reindex(HttpContext context, string type, Reindexer reindexer, Features.Resources.ResourceService service)
+    private static async Task Reindex(HttpContext context, string type, [FromServices] Reindexer reindexer, [FromServices] Features.Resources.ResourceService service)
     {
         service.EnsureType(type);
         var count = await reindexer.ReindexAsync(type, context.RequestAborted);
