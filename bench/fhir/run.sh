@@ -35,12 +35,19 @@ wait_ready() {
 }
 
 step 2 "starting Portal.Host on 127.0.0.1:$host_port (empty SQLite database in $work)"
+# /fhir needs a bearer token: a bench HIS client (client_secret_basic, system/*.cruds) registered with the host's CLI.
+(cd "$work" && dotnet host/Portal.Host.dll clients add --id bench --name bench --auth client_secret_basic \
+   --secret bench-secret-0123456789 --scopes "system/*.cruds" "--ConnectionStrings:Portal=Data Source=$work/portal.db" \
+   --Logging:LogLevel:Default=Warning > /dev/null)
 (cd "$work" && exec dotnet host/Portal.Host.dll --urls "http://127.0.0.1:$host_port" \
-   "--ConnectionStrings:Portal=Data Source=$work/portal.db" --Demo:Seed=false \
+   "--ConnectionStrings:Portal=Data Source=$work/portal.db" --Demo:Seed=false --Identity:AccessTokenMinutes=120 \
    --Logging:LogLevel:Default=Warning > "$work/host.log" 2>&1) &
 host_pid=$!
 pids+=("$host_pid")
 wait_ready "http://127.0.0.1:$host_port/health/ready"
+token=$(curl -sf -u bench:bench-secret-0123456789 -d grant_type=client_credentials -d 'scope=system/*.cruds' \
+  "http://127.0.0.1:$host_port/auth/token" | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).access_token')
+auth="Authorization: Bearer $token"
 
 # wrk prints "Requests/sec: N" and, with --latency, "50% 1.23ms" style lines.
 rps() { awk '/Requests\/sec/ {print int($2)}' "$1"; }
@@ -51,9 +58,9 @@ run_wrk() { # name url [lua]
   local name=$1 url=$2 lua=${3:-}
   echo "   wrk -t2 -c$connections -d$duration $url"
   if [ -n "$lua" ]; then
-    wrk -t2 -c"$connections" -d"$duration" --latency -s "$lua" "$url" > "$work/$name.txt"
+    wrk -t2 -c"$connections" -d"$duration" --latency -H "$auth" -s "$lua" "$url" > "$work/$name.txt"
   else
-    wrk -t2 -c"$connections" -d"$duration" --latency "$url" > "$work/$name.txt"
+    wrk -t2 -c"$connections" -d"$duration" --latency -H "$auth" "$url" > "$work/$name.txt"
   fi
   echo "   $(rps "$work/$name.txt") req/s, p50 $(pct "$work/$name.txt" 50%), p99 $(pct "$work/$name.txt" 99%), non-2xx $(errors "$work/$name.txt")"
 }
@@ -68,19 +75,19 @@ node -e '
   (async () => {
     let url = base + "/fhir/Patient/_history?_count=1000";
     while (url && ids.length < want) {
-      const b = await (await fetch(url)).json();
+      const b = await (await fetch(url, { headers: { authorization: process.argv[3] } })).json();
       for (const e of b.entry || []) if (e.resource) ids.push(e.resource.id);
       const next = (b.link || []).find(l => l.relation === "next");
       url = next ? next.url : null;
     }
     require("fs").writeFileSync(process.argv[2], [...new Set(ids)].slice(0, want).join("\n") + "\n");
-  })();' "http://127.0.0.1:$host_port" "$work/ids.txt"
+  })();' "http://127.0.0.1:$host_port" "$work/ids.txt" "Bearer $token"
 echo "   $(wc -l < "$work/ids.txt") ids"
 IDS_FILE="$work/ids.txt" run_wrk read "http://127.0.0.1:$host_port" "$here/read.lua"
 peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$(pgrep -f "host/Portal.Host.dll" | head -1)/status")
 
 step 5 "ceiling: bare ASP.NET Core serving the same bytes"
-curl -sf "http://127.0.0.1:$host_port/fhir/Patient/$(head -1 "$work/ids.txt")" > "$work/patient-body.json"
+curl -sf -H "$auth" "http://127.0.0.1:$host_port/fhir/Patient/$(head -1 "$work/ids.txt")" > "$work/patient-body.json"
 (exec dotnet "$work/ceiling/Ceiling.dll" --urls "http://127.0.0.1:$ceiling_port" "--Body=$work/patient-body.json" > "$work/ceiling.log" 2>&1) &
 pids+=("$!")
 wait_ready "http://127.0.0.1:$ceiling_port/fhir/Patient/x"

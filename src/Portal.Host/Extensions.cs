@@ -1,4 +1,5 @@
 using Fhir.Server;
+using Identity;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Portal.Host.Configuration;
 using Portal.Host.Demo;
@@ -16,7 +17,9 @@ public static class Extensions
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
         services.AddFhirServer(builder.Configuration);
+        services.AddIdentityServer(builder.Configuration);
         services.AddSingleton<DemoPractice>();
+        services.AddSingleton<DemoAccounts>();
         services.AddHostedService<PortalStartup>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
@@ -28,6 +31,8 @@ public static class Extensions
         var roles = PortalOptions.ParseRoles(app.Configuration[$"{PortalOptions.Section}:Roles"] ?? "all");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.UseIdentityTokens();
+        app.MapIdentity();
         if (roles.HasFlag(PortalRoles.Fhir))
             app.MapFhirServer();
         return app;

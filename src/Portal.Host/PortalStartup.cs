@@ -17,14 +17,20 @@ public sealed class PortalStartup(
     IStoreInitializer store,
     IOptions<DemoOptions> demo,
     IOptions<PortalOptions> portal,
+    IOptions<Identity.IdentityServerOptions> identity,
     IServer server,
     ILogger<PortalStartup> logger) : IHostedLifecycleService
 {
+    private IReadOnlyList<DemoAccounts.Demo> _demoAccounts = [];
+
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        services.InitializeFhirStore();
+        services.InitializeFhirStore(Identity.Extensions.Migrations);
         if (demo.Value.Seed)
+        {
             await services.GetRequiredService<DemoPractice>().SeedAsync(cancellationToken);
+            _demoAccounts = await services.GetRequiredService<DemoAccounts>().EnsureAsync(cancellationToken);
+        }
     }
 
     public Task StartedAsync(CancellationToken cancellationToken)
@@ -35,6 +41,14 @@ public sealed class PortalStartup(
         logger.LogInformation("Database: {Database}", store.Describe());
         logger.LogInformation("FHIR R4 endpoint: {Url}/fhir (CapabilityStatement at {Url}/fhir/metadata)", root, root);
         logger.LogInformation("Health: {Url}/health/live and {Url}/health/ready", root, root);
+        logger.LogInformation("SMART authorization server: {Url}/auth (configuration at {Url}/.well-known/smart-configuration)", root, root);
+        if (_demoAccounts.Count > 0)
+        {
+            logger.LogInformation("Demo accounts, all with password {Password}; SMS codes are written to {Outbox}:",
+                identity.Value.DemoPassword, Path.GetFullPath(identity.Value.OutboxPath));
+            foreach (var account in _demoAccounts)
+                logger.LogInformation("  {Email} (sms {Phone}): {Description}", account.Email, account.Phone, account.Description);
+        }
         return Task.CompletedTask;
     }
 

@@ -7,6 +7,8 @@ try
     builder.AddPortal();
 
     var app = builder.Build();
+    if (Identity.Cli.IdentityCli.IsCommand(args))
+        return Identity.Cli.IdentityCli.Run(app, args, Console.Out, Console.Error);
     app.MapPortal();
     await app.RunAsync();
     return 0;

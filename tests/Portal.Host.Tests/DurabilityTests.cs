@@ -11,10 +11,11 @@ public class DurabilityTests
     {
         using var dir = new TempDirectory();
         var acknowledged = new List<string>();
+        HostProcess.RegisterTestClient(dir.Path);
         using (var host = HostProcess.Start(dir.Path, "--Demo:Seed=false"))
         {
             Assert.True(await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)), host.StandardOutput + host.StandardError);
-            using var client = new HttpClient { BaseAddress = host.BaseAddress };
+            using var client = await host.CreateAuthorizedClientAsync();
             var writes = Enumerable.Range(0, 300).Select(async i =>
             {
                 var response = await client.PostAsync("/fhir/Basic", new StringContent(
@@ -29,7 +30,7 @@ public class DurabilityTests
         using (var host = HostProcess.Start(dir.Path, "--Demo:Seed=false"))
         {
             Assert.True(await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)), host.StandardOutput + host.StandardError);
-            using var client = new HttpClient { BaseAddress = host.BaseAddress };
+            using var client = await host.CreateAuthorizedClientAsync();
             foreach (var location in acknowledged)
             {
                 var response = await client.GetAsync(location);

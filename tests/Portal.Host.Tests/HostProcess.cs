@@ -58,6 +58,53 @@ public sealed class HostProcess : IDisposable
         return host;
     }
 
+    public const string TestClientId = "test-his";
+    public const string TestClientSecret = "test-his-secret-0123456789";
+
+    /// <summary>Registers the test HIS client (client_secret_basic, system/*.cruds) with the host's CLI in that working directory.</summary>
+    public static void RegisterTestClient(string workingDirectory)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Portal.Host.dll"), "clients", "add", "--id", TestClientId, "--name", "Test HIS",
+                     "--auth", "client_secret_basic", "--secret", TestClientSecret, "--scopes", "system/*.cruds" })
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"clients add failed ({process.ExitCode}): {output}");
+    }
+
+    /// <summary>A client_credentials token for the test HIS client through the real token endpoint.</summary>
+    public static async Task<string> RequestSystemTokenAsync(HttpClient client)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "system/*.cruds" }),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestClientId}:{TestClientSecret}")));
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"no token: {(int)response.StatusCode} {body}");
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>An HttpClient on this host that carries a system token.</summary>
+    public async Task<HttpClient> CreateAuthorizedClientAsync()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await RequestSystemTokenAsync(client));
+        return client;
+    }
+
     public async Task<bool> WaitUntilReadyAsync(TimeSpan timeout)
     {
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };

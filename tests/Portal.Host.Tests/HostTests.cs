@@ -17,6 +17,24 @@ public sealed class DemoHostFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Demo:SlotDays", "7");
     }
+
+    /// <summary>Clients carry a real system/*.cruds token from the token endpoint (client_secret_basic test client).</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        _token ??= ObtainToken();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _token);
+    }
+
+    private string? _token;
+
+    private string ObtainToken()
+    {
+        ((Identity.OAuth.ClientRegistry)Services.GetService(typeof(Identity.OAuth.ClientRegistry))!)
+            .Save("test-his", "Test HIS", Identity.OAuth.ClientAuthMethods.ClientSecretBasic, ["system/*.cruds"], secret: HostProcess.TestClientSecret);
+        using var client = Server.CreateClient();
+        return HostProcess.RequestSystemTokenAsync(client).GetAwaiter().GetResult();
+    }
 }
 
 public class HostTests(DemoHostFactory factory) : IClassFixture<DemoHostFactory>

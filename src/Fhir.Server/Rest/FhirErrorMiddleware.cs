@@ -35,6 +35,8 @@ public sealed class FhirErrorMiddleware(RequestDelegate next, ILogger<FhirErrorM
         }
         catch (FhirException ex) when (!context.Response.HasStarted)
         {
+            foreach (var (name, value) in ex.Headers ?? new Dictionary<string, string>())
+                context.Response.Headers[name] = value;
             await FhirResponses.WriteOutcomeAsync(context, ex.Status, ex.Issues);
         }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)

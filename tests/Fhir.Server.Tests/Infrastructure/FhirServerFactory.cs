@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fhir.Server.Tests.Infrastructure;
 
@@ -32,6 +33,47 @@ public class FhirServerFactory : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    public const string TestClientId = "test-his";
+    public const string TestClientSecret = "test-his-secret-0123456789";
+    private string? _systemToken;
+
+    /// <summary>
+    /// A real system/*.cruds access token, obtained once per factory through the token endpoint with
+    /// client_secret_basic for a test HIS client registered here. Every client from CreateClient carries it.
+    /// </summary>
+    public string SystemToken => _systemToken ??= ObtainSystemToken();
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SystemToken);
+    }
+
+    /// <summary>A client without a token, for tests of what anonymous callers get.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = Server.CreateClient();
+        client.BaseAddress = ClientOptions.BaseAddress;
+        return client;
+    }
+
+    private string ObtainSystemToken()
+    {
+        Services.GetRequiredService<Identity.OAuth.ClientRegistry>().Save(TestClientId, "Test HIS", Identity.OAuth.ClientAuthMethods.ClientSecretBasic,
+            ["system/*.cruds"], secret: TestClientSecret);
+        using var client = CreateAnonymousClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "system/*.cruds" }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TestClientId}:{TestClientSecret}")));
+        using var response = client.SendAsync(request).GetAwaiter().GetResult();
+        var body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"The test client got no token: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

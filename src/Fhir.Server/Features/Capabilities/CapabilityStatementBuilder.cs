@@ -53,7 +53,7 @@ public sealed class CapabilityStatementBuilder(FhirDefinitions definitions, Capa
             w.WriteStartArray("rest");
             w.WriteStartObject();
             w.WriteString("mode", "server");
-            contributions.WriteSecurity?.Invoke(w);
+            contributions.WriteSecurity?.Invoke(w, baseUrl);
             w.WriteStartArray("resource");
             foreach (var type in definitions.ResourceTypes.Order(StringComparer.Ordinal))
                 WriteResource(w, type);
@@ -135,5 +135,5 @@ public sealed class CapabilityContributions
     public bool ConditionalUpdate { get; set; }
     public bool ConditionalDelete { get; set; }
     public Action<Utf8JsonWriter, string>? WriteSearchParameters { get; set; }
-    public Action<Utf8JsonWriter>? WriteSecurity { get; set; }
+    public Action<Utf8JsonWriter, string>? WriteSecurity { get; set; }
 }

@@ -22,6 +22,9 @@ public sealed class FhirException : Exception
 
     public IReadOnlyList<OutcomeIssue> Issues { get; }
 
+    /// <summary>Response headers that belong to the error, such as WWW-Authenticate on a 401.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
     public static FhirException NotFound(string type, string id) =>
         new(404, IssueCodes.NotFound, $"{type}/{id} is not known");
 

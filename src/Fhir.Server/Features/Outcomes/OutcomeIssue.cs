@@ -26,5 +26,6 @@ public static class IssueCodes
     public const string Processing = "processing";
     public const string BusinessRule = "business-rule";
     public const string Forbidden = "forbidden";
+    public const string Login = "login";
     public const string Informational = "informational";
 }

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Fhir.Server.Definitions;
+using Fhir.Server.Rest;
+using Fhir.Server.Store;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fhir.Server.Features.Security;
+
+/// <summary>
+/// Puts every /fhir interaction through <see cref="IFhirAccessPolicy"/> before its handler runs: the
+/// scope check first (401/403 before anything else is looked at), then the data check with the current
+/// version of the resource and, for create and update, the incoming body. /metadata stays public.
+/// Search handlers additionally apply <see cref="IFhirAccessPolicy.GetSearchRestrictionAsync"/>.
+/// </summary>
+public sealed class FhirAccessFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        var pattern = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
+        if (pattern.EndsWith("/metadata", StringComparison.Ordinal) || pattern.Contains(".well-known", StringComparison.Ordinal))
+            return await next(invocation);
+
+        var routeValues = context.Request.RouteValues;
+        var type = routeValues["type"] as string;
+        var id = routeValues["id"] as string;
+        var interaction = Classify(context.Request.Method, pattern, id is not null);
+        var policy = context.RequestServices.GetRequiredService<IFhirAccessPolicy>();
+        var definitions = context.RequestServices.GetRequiredService<FhirDefinitions>();
+        if (type is not null && !definitions.IsResourceType(type))
+            type = null;
+        policy.CheckInteraction(context.User, interaction, type ?? (routeValues["type"] as string));
+        if (interaction == FhirInteraction.Search || interaction == FhirInteraction.Validate)
+            return await next(invocation);
+
+        JsonDocument? current = null, incoming = null;
+        try
+        {
+            if (type is not null && id is not null)
+            {
+                var stored = await context.RequestServices.GetRequiredService<IResourceStore>().ReadAsync(type, id, context.RequestAborted);
+                if (stored is { IsDeleted: false, Json: not null })
+                    current = JsonDocument.Parse(stored.Json);
+            }
+            if (interaction is FhirInteraction.Create or FhirInteraction.Update && type is not null && !pattern.Contains('$'))
+            {
+                context.Request.EnableBuffering();
+                var body = await FhirRequest.ReadBodyAsync(context, KnownMediaTypes.FhirJson, KnownMediaTypes.Json);
+                context.Request.Body.Position = 0;
+                try
+                {
+                    incoming = JsonDocument.Parse(body);
+                    if (incoming.RootElement.ValueKind != JsonValueKind.Object)
+                    {
+                        incoming.Dispose();
+                        incoming = null;
+                    }
+                }
+                catch (JsonException)
+                {
+                    // The handler answers malformed JSON with its own 400.
+                }
+            }
+            await policy.AuthorizeAsync(new FhirAccessRequest(context.User, interaction, type, id,
+                current?.RootElement, incoming?.RootElement), context.RequestAborted);
+        }
+        finally
+        {
+            current?.Dispose();
+            incoming?.Dispose();
+        }
+        return await next(invocation);
+    }
+
+    private static FhirInteraction Classify(string method, string pattern, bool hasId)
+    {
+        if (pattern.Contains("$validate", StringComparison.Ordinal))
+            return FhirInteraction.Validate;
+        // Other operations ($reindex...) change server state: they need write scope, and the policy keeps them to system clients.
+        if (pattern.Contains('$'))
+            return FhirInteraction.Update;
+        if (pattern.EndsWith("/_history/{vid}", StringComparison.Ordinal))
+            return FhirInteraction.VRead;
+        if (pattern.EndsWith("_history", StringComparison.Ordinal))
+            return hasId ? FhirInteraction.HistoryInstance : pattern.Contains("{type}", StringComparison.Ordinal) ? FhirInteraction.HistoryType : FhirInteraction.HistorySystem;
+        return method switch
+        {
+            "GET" or "HEAD" => hasId ? FhirInteraction.Read : FhirInteraction.Search,
+            "POST" when pattern.EndsWith("_search", StringComparison.Ordinal) => FhirInteraction.Search,
+            "POST" => FhirInteraction.Create,
+            "PUT" => FhirInteraction.Update,
+            "PATCH" => FhirInteraction.Patch,
+            "DELETE" => FhirInteraction.Delete,
+            _ => FhirInteraction.Read,
+        };
+    }
+}

@@ -1,0 +1,99 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Identity;
+
+/// <summary>Settings of the identity module (section "Identity").</summary>
+public sealed class IdentityServerOptions
+{
+    public const string Section = "Identity";
+
+    /// <summary>The issuer (iss) and public base of /auth; empty means the address the request came in on.</summary>
+    [Url]
+    public string? Issuer { get; set; }
+
+    /// <summary>Where e-mail links point (the portal's public address).</summary>
+    [Required, Url]
+    public string PublicUrl { get; set; } = "http://localhost:5080";
+
+    [Required]
+    public string PracticeName { get; set; } = "Huisartsenpraktijk De Linde";
+
+    [Range(1, 1440)]
+    public int AccessTokenMinutes { get; set; } = 15;
+
+    [Range(1, 365)]
+    public int RefreshTokenDays { get; set; } = 30;
+
+    /// <summary>Password given to the demo accounts (printed in the start-up log).</summary>
+    [Required]
+    public string DemoPassword { get; set; } = "Welkom2026";
+
+    [Required]
+    public string OutboxPath { get; set; } = "./data/outbox";
+
+    public EmailOptions Email { get; set; } = new();
+
+    public SmsOptions Sms { get; set; } = new();
+
+    public RateLimitOptions RateLimit { get; set; } = new();
+
+    public DigiDOptions DigiD { get; set; } = new();
+}
+
+public enum EmailSenderKind { Outbox, Smtp }
+
+public enum SmsSenderKind { Outbox, HttpGateway }
+
+public sealed class EmailOptions
+{
+    public EmailSenderKind Sender { get; set; } = EmailSenderKind.Outbox;
+
+    public string From { get; set; } = "portaal@praktijkdelinde.nl";
+
+    public string? SmtpHost { get; set; }
+
+    [Range(1, 65535)]
+    public int SmtpPort { get; set; } = 587;
+
+    public bool SmtpSsl { get; set; } = true;
+
+    public string? SmtpUser { get; set; }
+
+    public string? SmtpPassword { get; set; }
+}
+
+public sealed class SmsOptions
+{
+    public SmsSenderKind Sender { get; set; } = SmsSenderKind.Outbox;
+
+    /// <summary>The gateway receives POST {"to": "...", "text": "..."} with "Authorization: Bearer {ApiKey}".</summary>
+    [Url]
+    public string? GatewayUrl { get; set; }
+
+    public string? GatewayApiKey { get; set; }
+}
+
+public sealed class RateLimitOptions
+{
+    /// <summary>Login form posts (password and SMS code) per client address per minute.</summary>
+    [Range(1, 100000)]
+    public int LoginPerMinute { get; set; } = 30;
+
+    /// <summary>Token, introspection and revocation requests per client address per minute.</summary>
+    [Range(1, 1000000)]
+    public int TokenPerMinute { get; set; } = 600;
+}
+
+/// <summary>
+/// DigiD is reached through an OpenID Connect broker that the practice contracts (DigiD itself is not
+/// an OIDC provider). This version has the slot, not the integration: enabling it stops the host.
+/// </summary>
+public sealed class DigiDOptions
+{
+    public bool Enabled { get; set; }
+
+    [Url]
+    public string? BrokerAuthority { get; set; }
+
+    public string? ClientId { get; set; }
+}

@@ -1,0 +1,180 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Identity.Access;
+using Identity.Audit;
+
+namespace Identity.Tests;
+
+/// <summary>Who may see whom on /fhir: scopes, own record, WGBO proxy access, staff and practice manager, the access log.</summary>
+public class AccessPolicyTests(IdentityFactory factory) : IClassFixture<IdentityFactory>
+{
+    private const string Emma = "emma.dejong@example.nl";
+    private const string EmmaPhone = "06-10000001";
+
+    private async Task<HttpStatusCode> Get(string url, string? token)
+    {
+        using var client = factory.Anonymous();
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (token is not null) request.Headers.Authorization = new("Bearer", token);
+        return (await client.SendAsync(request)).StatusCode;
+    }
+
+    private async Task<string> PatientToken(string email, string phone, string patient, string scope = "launch/patient patient/*.rs")
+    {
+        OAuthFlow.RegisterApp(factory);
+        return (await OAuthFlow.TokenForAsync(factory, email, phone, scope, patient)).GetProperty("access_token").GetString()!;
+    }
+
+    [Fact]
+    public async Task NoToken_Is401OperationOutcomeWithChallenge_MetadataStaysPublicWithSmartExtension()
+    {
+        using var client = factory.Anonymous();
+        var response = await client.GetAsync("/fhir/Patient/patient-willem-bos");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("OperationOutcome", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("resourceType").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, await Get("/fhir/Patient/patient-willem-bos", "not-a-token"));
+
+        var metadata = await client.GetStringAsync("/fhir/metadata");
+        Assert.Contains("SMART-on-FHIR", metadata);
+        Assert.Contains("http://localhost/auth/token", metadata);
+    }
+
+    [Fact]
+    public async Task InsufficientScope_Is403()
+    {
+        var token = await factory.SystemTokenAsync("system/Observation.rs");
+        Assert.Equal(HttpStatusCode.Forbidden, await Get("/fhir/Patient/patient-willem-bos", token));
+        using var client = factory.Anonymous();
+        var write = await client.SendAsync(IdentityFactory.WithToken(HttpMethod.Post, "/fhir/Observation", token,
+            new StringContent("""{"resourceType":"Observation","status":"final","code":{"text":"x"}}""", Encoding.UTF8, "application/fhir+json")));
+        Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
+    }
+
+    [Fact]
+    public async Task PatientA_CannotReadPatientB_ById()
+    {
+        var token = await PatientToken("pieter.vandenberg@example.nl", "06-10000003", "patient-pieter-van-den-berg");
+        Assert.Equal(HttpStatusCode.OK, await Get("/fhir/Patient/patient-pieter-van-den-berg", token));
+        Assert.Equal(HttpStatusCode.OK, await Get("/fhir/Observation/lab-pieter-hba1c-2", token));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get("/fhir/Patient/patient-fatima-el-amrani", token));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get("/fhir/AllergyIntolerance/allergie-fatima-penicilline", token));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get("/fhir/Patient/patient-fatima-el-amrani/_history", token));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get("/fhir/Patient/_history", token));
+        Assert.Equal(HttpStatusCode.OK, await Get("/fhir/Practitioner/huisarts-jansen", token));
+    }
+
+    [Fact]
+    public async Task Parent_ReadsChildUnder12_ButNotA14YearOldWithoutConsent_UntilTheChildConsents()
+    {
+        OAuthFlow.RegisterApp(factory);
+        using var client = factory.Anonymous();
+        var consent = await OAuthFlow.LoginAsync(factory, client, OAuthFlow.AuthorizeUrl("launch/patient patient/*.rs", OAuthFlow.Pkce.New()), Emma, EmmaPhone);
+        Assert.Contains("patient-sophie-de-jong", consent);
+        Assert.Contains("Uw kind is 12 jaar of ouder. U heeft alleen toegang als uw kind daar zelf toestemming voor geeft.", consent);
+        var refused = await OAuthFlow.ConsentAsync(client, consent, "patient-daan-de-jong");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        var sophie = await PatientToken(Emma, EmmaPhone, "patient-sophie-de-jong");
+        Assert.Equal(HttpStatusCode.OK, await Get("/fhir/Patient/patient-sophie-de-jong", sophie));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get("/fhir/Patient/patient-emma-de-jong", sophie));
+
+        var user = await PatientToken(Emma, EmmaPhone, "patient-emma-de-jong", "launch/patient patient/*.rs user/*.rs");
+        Assert.Equal(HttpStatusCode.OK, await Get("/fhir/Patient/patient-sophie-de-jong", user));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get("/fhir/Patient/patient-daan-de-jong", user));
+
+        var proxies = factory.Get<ProxyAccess>();
+        proxies.RecordChildConsent("patient-emma-de-jong", "patient-daan-de-jong");
+        Assert.Equal(HttpStatusCode.OK, await Get("/fhir/Patient/patient-daan-de-jong", user));
+        proxies.WithdrawConsent("patient-emma-de-jong", "patient-daan-de-jong");
+        Assert.Equal(HttpStatusCode.Forbidden, await Get("/fhir/Patient/patient-daan-de-jong", user));
+    }
+
+    [Fact]
+    public void Wgbo_AccessEndsOnThe16thBirthday_AndOnlyWrittenConsentAt16OrLaterRestoresIt()
+    {
+        var birth = new DateOnly(2010, 6, 15);
+        var consentAt14 = new DateTimeOffset(2024, 7, 1, 10, 0, 0, TimeSpan.Zero);
+        var relation = new ProxyRelation("ouder", "kind", consentAt14, consentAt14, null, null);
+        Assert.Equal(ProxyDecision.Allowed, ProxyAccess.Decide(relation with { ChildConsent = null }, birth, new DateTimeOffset(2022, 6, 14, 12, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(ProxyDecision.ChildConsentNeeded, ProxyAccess.Decide(relation with { ChildConsent = null }, birth, new DateTimeOffset(2022, 6, 15, 12, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(ProxyDecision.Allowed, ProxyAccess.Decide(relation, birth, new DateTimeOffset(2026, 6, 14, 12, 0, 0, TimeSpan.Zero)));
+        // 23:30 UTC on the 14th is already the 15th in Amsterdam: the 16th birthday.
+        Assert.Equal(ProxyDecision.WrittenConsentNeeded, ProxyAccess.Decide(relation, birth, new DateTimeOffset(2026, 6, 14, 23, 30, 0, TimeSpan.Zero)));
+        var writtenBefore16 = relation with { WrittenConsent = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero) };
+        Assert.Equal(ProxyDecision.WrittenConsentNeeded, ProxyAccess.Decide(writtenBefore16, birth, new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero)));
+        var writtenAt16 = relation with { WrittenConsent = new DateTimeOffset(2026, 6, 20, 0, 0, 0, TimeSpan.Zero) };
+        Assert.Equal(ProxyDecision.Allowed, ProxyAccess.Decide(writtenAt16, birth, new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(ProxyDecision.ConsentWithdrawn, ProxyAccess.Decide(writtenAt16 with { Withdrawn = new DateTimeOffset(2026, 6, 25, 0, 0, 0, TimeSpan.Zero) },
+            birth, new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public async Task Parent_AfterTheChilds16thBirthday_HasNoAccess()
+    {
+        var token = await PatientToken(Emma, EmmaPhone, "patient-emma-de-jong", "launch/patient patient/*.rs user/*.rs");
+        var proxies = factory.Get<ProxyAccess>();
+        // Willem (born 1978) stands in for a child who turned 16 long ago; consent given while under 16 no longer counts.
+        proxies.RegisterGezag("patient-emma-de-jong", "patient-willem-bos");
+        proxies.RecordChildConsent("patient-emma-de-jong", "patient-willem-bos", new DateTimeOffset(1993, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        Assert.Equal(ProxyDecision.WrittenConsentNeeded, await proxies.DecideAsync("patient-emma-de-jong", "patient-willem-bos"));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get("/fhir/Patient/patient-willem-bos", token));
+    }
+
+    [Fact]
+    public async Task PracticeManager_ReadsPractitioners_ButNoMedicalContent()
+    {
+        OAuthFlow.RegisterApp(factory);
+        factory.Get<Identity.OAuth.ClientRegistry>().Save("staff-app", "Balie", Identity.OAuth.ClientAuthMethods.None, ["openid fhirUser user/*.cruds"], [OAuthFlow.Redirect]);
+        using var client = factory.Anonymous();
+        var pkce = OAuthFlow.Pkce.New();
+        var consent = await OAuthFlow.LoginAsync(factory, client, OAuthFlow.AuthorizeUrl("openid fhirUser user/*.rs", pkce).Replace("client_id=test-app", "client_id=staff-app"),
+            "manager@praktijkdelinde.nl", "06-10000020");
+        var code = OAuthFlow.Query((await OAuthFlow.ConsentAsync(client, consent, null)).Headers.Location!, "code");
+        var response = await client.PostAsync("/auth/token", OAuthFlow.Form(("grant_type", "authorization_code"), ("code", code), ("redirect_uri", OAuthFlow.Redirect),
+            ("client_id", "staff-app"), ("code_verifier", pkce.Verifier)));
+        var token = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, await Get("/fhir/Practitioner/huisarts-jansen", token));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get("/fhir/Patient/patient-willem-bos", token));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get("/fhir/Observation/lab-pieter-hba1c-2", token));
+    }
+
+    [Fact]
+    public async Task EveryRead_IsLoggedAsAuditEvent_ThatNobodyCanChange_AndThePatientCanList()
+    {
+        var system = await factory.SystemTokenAsync();
+        Assert.Equal(HttpStatusCode.OK, await Get("/fhir/Condition/cond-pieter-dm2", system));
+        var own = await PatientToken("pieter.vandenberg@example.nl", "06-10000003", "patient-pieter-van-den-berg");
+        await factory.Get<AccessLog>().FlushAsync();
+
+        using var client = factory.Anonymous();
+        var list = JsonDocument.Parse(await (await client.SendAsync(IdentityFactory.WithToken(HttpMethod.Get, "/auth/access-log", own))).Content.ReadAsStringAsync()).RootElement;
+        var entry = list.EnumerateArray().First(e => e.GetProperty("wie").GetString() == "his");
+        Assert.Equal("ingezien", entry.GetProperty("actie").GetString());
+        var auditRef = entry.GetProperty("auditEvent").GetString()!;
+
+        var audit = await client.SendAsync(IdentityFactory.WithToken(HttpMethod.Get, "/fhir/" + auditRef, system));
+        var json = JsonDocument.Parse(await audit.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("R", json.GetProperty("action").GetString());
+        Assert.Contains(json.GetProperty("entity").EnumerateArray(), e => e.GetProperty("what").GetProperty("reference").GetString() == "Patient/patient-pieter-van-den-berg");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(IdentityFactory.WithToken(HttpMethod.Delete, "/fhir/" + auditRef, system))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(IdentityFactory.WithToken(HttpMethod.Put, "/fhir/" + auditRef, system,
+            new StringContent(json.ToString(), Encoding.UTF8, "application/fhir+json")))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(IdentityFactory.WithToken(HttpMethod.Post, "/fhir/AuditEvent", system,
+            new StringContent(json.ToString(), Encoding.UTF8, "application/fhir+json")))).StatusCode);
+    }
+
+    [Fact]
+    public async Task LogoutEverywhere_InvalidatesTokensAlreadyIssued()
+    {
+        var token = await PatientToken("willem.bos@example.nl", "06-10000005", "patient-willem-bos");
+        Assert.Equal(HttpStatusCode.OK, await Get("/fhir/Patient/patient-willem-bos", token));
+        await Task.Delay(1100);
+        using var client = factory.Anonymous();
+        var logout = await client.SendAsync(IdentityFactory.WithToken(HttpMethod.Post, "/auth/logout-everywhere", token));
+        Assert.Contains("U bent op alle apparaten uitgelogd.", await logout.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, await Get("/fhir/Patient/patient-willem-bos", token));
+    }
+}
