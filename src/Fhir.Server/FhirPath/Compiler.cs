@@ -311,12 +311,6 @@ internal static class Compiler
 /// <summary>Type tests for <c>is</c>, <c>as</c> and <c>ofType</c> (http://hl7.org/fhirpath/N1/#types).</summary>
 internal static class TypeMatching
 {
-    private static readonly Dictionary<string, string> SystemToFhir = new(StringComparer.Ordinal)
-    {
-        ["Boolean"] = "boolean", ["String"] = "string", ["Integer"] = "integer", ["Decimal"] = "decimal",
-        ["Date"] = "date", ["DateTime"] = "dateTime", ["Time"] = "time", ["Quantity"] = "Quantity",
-    };
-
     public static bool Matches(FhirDefinitions definitions, FhirPathValue value, TypeSpecifier type)
     {
         switch (value)
@@ -345,8 +339,6 @@ internal static class TypeMatching
         }
         return false;
     }
-
-    public static bool IsKnownSystemType(string name) => SystemToFhir.ContainsKey(name);
 
     /// <summary><c>as</c> (http://hl7.org/fhirpath/N1/#as-type-specifier): the single input if it is of the type.</summary>
     public static IReadOnlyList<FhirPathValue> As(Env env, IReadOnlyList<FhirPathValue> values, TypeSpecifier type, int position)

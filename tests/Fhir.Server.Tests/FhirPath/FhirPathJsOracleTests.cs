@@ -56,6 +56,15 @@ public sealed class FhirPathJsOracleTests(ITestOutputHelper output)
             Assert.True(loaded.TryGetValue(e.Name, out var expr) && expr == e.Value.GetString(),
                 $"SearchParameter {e.Name}: oracle expression differs from fhir-profiles; regenerate with tests/peers/fhirpath");
         }
+        // Each example was checked against exactly the parameters the server extracts for its type.
+        foreach (var example in oracle.RootElement.GetProperty("examples").EnumerateObject())
+        {
+            var type = example.Value.GetProperty("resourceType").GetString()!;
+            var expected = FhirDefinitions.Default.SearchParametersFor(type).Where(p => p.Expression is not null)
+                .Select(p => p.Url[(p.Url.LastIndexOf('/') + 1)..]).ToHashSet();
+            var compared = example.Value.GetProperty("results").EnumerateObject().Select(r => r.Name).ToHashSet();
+            Assert.True(expected.SetEquals(compared), $"{example.Name}: oracle parameters differ from SearchParametersFor({type})");
+        }
         Compare(oracle.RootElement, "results", id => expressions.GetProperty(id).GetString()!, SearchDeviations, requireEveryExample: true);
     }
 
