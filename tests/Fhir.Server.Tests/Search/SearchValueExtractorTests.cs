@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Fhir.Server.Definitions;
+using Fhir.Server.FhirPath;
 using Fhir.Server.Search.Extraction;
 using Fhir.Server.Tests.FhirPath;
 
@@ -316,5 +317,33 @@ public sealed class SearchValueExtractorTests
         var entries = Extractor.ExtractAll(doc.RootElement, FhirDefinitions.Default.SearchParametersFor("Patient").Append(broken), (p, e) => errors.Add(p.Code));
         Assert.Equal(["broken"], errors);
         Assert.Contains(entries, e => e is StringIndexEntry { ParamCode: "given", Value: "B" });
+    }
+
+    [Fact]
+    public void EveryExample_EveryValueFound_GivesAnEntry()
+    {
+        // Values that legitimately index nothing: references without a literal or identifier (display only),
+        // references to contained resources (#id, not searchable without :contained), and Attachments.
+        static bool Unindexable(FhirPathValue v) => v is FhirPathNode n && (n.FhirType == "Attachment" ||
+            (n.FhirType == "Reference" && !n.Element.TryGetProperty("identifier", out _) &&
+             (!n.Element.TryGetProperty("reference", out var r) || r.GetString()!.StartsWith('#'))));
+
+        var missing = new List<string>();
+        int checkedPairs = 0;
+        foreach (var file in Directory.GetFiles(TestPaths.ExamplesDirectory, "*.json"))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            var type = doc.RootElement.GetProperty("resourceType").GetString()!;
+            foreach (var p in FhirDefinitions.Default.SearchParametersFor(type).Where(p => p.Expression is not null && p.Type is not "composite" and not "special"))
+            {
+                var values = FhirPathCompiler.Compile(p.Expression!)
+                    .Evaluate(doc.RootElement, new FhirPathContext { LenientAs = true });
+                if (values.Count == 0 || values.All(Unindexable)) continue;
+                checkedPairs++;
+                if (Extractor.Extract(doc.RootElement, p).Count == 0) missing.Add($"{Path.GetFileName(file)} {p.Code}");
+            }
+        }
+        Assert.True(checkedPairs > 1000, $"only {checkedPairs} pairs checked");
+        Assert.Empty(missing);
     }
 }
