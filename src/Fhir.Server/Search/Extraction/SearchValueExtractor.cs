@@ -18,7 +18,6 @@ public sealed class SearchValueExtractor
     private static readonly Lazy<SearchValueExtractor> LazyDefault = new(() => new SearchValueExtractor(FhirDefinitions.Default));
 
     private readonly FhirDefinitions _definitions;
-    private readonly FhirPathContext _context;
     private readonly Dictionary<string, SearchParameterDefinition> _byUrl;
     private readonly ConcurrentDictionary<string, Plan[]> _byType = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Dictionary<string, string?>> _codeSystems = new(StringComparer.Ordinal);
@@ -27,7 +26,6 @@ public sealed class SearchValueExtractor
     public SearchValueExtractor(FhirDefinitions definitions)
     {
         _definitions = definitions;
-        _context = new FhirPathContext { Definitions = definitions, LenientAs = true };
         _byUrl = new Dictionary<string, SearchParameterDefinition>(StringComparer.Ordinal);
         foreach (var p in definitions.SearchParameters) _byUrl.TryAdd(p.Url, p);
     }
