@@ -1,6 +1,7 @@
 using Fhir.Server.Definitions;
 using Fhir.Server.Features.Bundles;
 using Fhir.Server.Features.Capabilities;
+using Fhir.Server.Features.Everything;
 using Fhir.Server.Features.Resources;
 using Fhir.Server.Features.Security;
 using Fhir.Server.Rest;
@@ -74,7 +75,7 @@ public static class Extensions
                 FhirRequest.EnsureJsonAcceptable(context);
                 return next(context);
             }));
-        app.MapFhirRest().MapFhirSearch();
+        app.MapFhirRest().MapFhirSearch().MapFhirEverything();
         return app;
     }
 

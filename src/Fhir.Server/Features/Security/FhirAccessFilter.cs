@@ -78,6 +78,9 @@ public sealed class FhirAccessFilter : IEndpointFilter
     {
         if (pattern.Contains("$validate", StringComparison.Ordinal))
             return FhirInteraction.Validate;
+        // $everything reads a patient's compartment: a search, restricted like one.
+        if (pattern.Contains("$everything", StringComparison.Ordinal))
+            return FhirInteraction.Search;
         // Other operations ($reindex...) change server state: they need write scope, and the policy keeps them to system clients.
         if (pattern.Contains('$'))
             return FhirInteraction.Update;
