@@ -28,16 +28,20 @@ public static class EverythingEndpoints
     private static async Task Instance(HttpContext context, string id, ResourceService resources, FhirSearch search,
         IFhirAccessPolicy policy, FhirDefinitions definitions)
     {
-        await resources.ReadAsync("Patient", id, context.RequestAborted);
-        var restriction = await policy.GetSearchRestrictionAsync(context.User, null, context.RequestAborted);
-        if (restriction.PatientIds is { } allowed && !allowed.Contains(id))
-            throw new FhirException(403, IssueCodes.Forbidden, $"Patient/{id} is not a record you may see");
+        var patient = await resources.ReadAsync("Patient", id, context.RequestAborted);
+        using (var document = System.Text.Json.JsonDocument.Parse(patient.Json))
+        {
+            // The same decision as reading the Patient (own record, WGBO proxy rules, own practice), logged as an access.
+            await policy.AuthorizeAsync(new FhirAccessRequest(context.User, FhirInteraction.Read, "Patient", id, document.RootElement), context.RequestAborted);
+        }
         await Respond(context, search, definitions, [id]);
     }
 
     private static async Task TypeLevel(HttpContext context, FhirSearch search, IFhirAccessPolicy policy, FhirDefinitions definitions)
     {
         var restriction = await policy.GetSearchRestrictionAsync(context.User, null, context.RequestAborted);
+        if (restriction.PatientIds is null && restriction.OrganizationId is not null)
+            throw new FhirException(403, IssueCodes.Forbidden, "Staff ask for one patient's record: use Patient/{id}/$everything");
         await Respond(context, search, definitions, restriction.PatientIds?.ToList());
     }
 
