@@ -1,4 +1,5 @@
 using Fhir.Server;
+using Graph.Api;
 using Identity;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Portal.Host.Configuration;
@@ -18,6 +19,7 @@ public static class Extensions
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
         services.AddFhirServer(builder.Configuration);
         services.AddIdentityServer(builder.Configuration);
+        services.AddGraphApi();
         services.AddSingleton<DemoPractice>();
         services.AddSingleton<DemoAccounts>();
         services.AddHostedService<PortalStartup>();
@@ -35,6 +37,8 @@ public static class Extensions
         app.MapIdentity();
         if (roles.HasFlag(PortalRoles.Fhir))
             app.MapFhirServer();
+        if (roles.HasFlag(PortalRoles.GraphQL))
+            app.MapGraphApi();
         return app;
     }
 }

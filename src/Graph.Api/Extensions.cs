@@ -1,0 +1,26 @@
+using Graph.Api.Messaging;
+using Graph.Api.Messaging.Storage;
+using Graph.Engine.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Graph.Api;
+
+public static class Extensions
+{
+    /// <summary>The portal API: messaging services, the portal tables and the GraphQL schema on our engine.</summary>
+    public static IServiceCollection AddGraphApi(this IServiceCollection services)
+    {
+        services.AddSingleton<PortalDb>();
+        services.AddSingleton<PortalState>();
+        services.AddSingleton<MessagingService>();
+        services.AddHostedService<PortalMigrations>();
+        services.AddGraphEngine(_ => PortalSchema.Build());
+        return services;
+    }
+
+    /// <summary>POST/GET /graphql. Bodies may carry attachments (base64), hence the larger limit.</summary>
+    public static IEndpointConventionBuilder MapGraphApi(this IEndpointRouteBuilder endpoints, string pattern = "/graphql") =>
+        endpoints.MapGraphQL(pattern, o => o.MaxRequestBodyBytes = 4 * (Attachments.MaxBytes * Attachments.MaxPerMessage / 3 + 1024));
+}
