@@ -65,6 +65,24 @@ public class AccessPolicyTests(IdentityFactory factory) : IClassFixture<Identity
         Assert.Equal(HttpStatusCode.OK, await Get("/fhir/Practitioner/huisarts-jansen", token));
     }
 
+    [Theory]
+    [InlineData("/fhir/Observation")]
+    [InlineData("/fhir/Observation?subject=Patient/patient-fatima-el-amrani")]
+    [InlineData("/fhir/Patient?_id=patient-fatima-el-amrani")]
+    [InlineData("/fhir/Observation?_include=Observation:subject")]
+    [InlineData("/fhir/Patient?_revinclude=AllergyIntolerance:patient")]
+    [InlineData("/fhir/AllergyIntolerance?patient.name=Fatima")]
+    [InlineData("/fhir/Patient?_has:AllergyIntolerance:patient:code=764146007")]
+    [InlineData("/fhir/Patient/patient-fatima-el-amrani/AllergyIntolerance")]
+    [InlineData("/fhir?_type=Patient")]
+    public async Task PatientA_CannotReachPatientB_BySearch_Include_Chain_Has_OrCompartment(string url)
+    {
+        var token = await PatientToken("pieter.vandenberg@example.nl", "06-10000003", "patient-pieter-van-den-berg");
+        Assert.Equal(HttpStatusCode.Forbidden, await Get(url, token));
+        var system = await factory.SystemTokenAsync();
+        Assert.Equal(HttpStatusCode.OK, await Get(url, system));
+    }
+
     [Fact]
     public async Task Parent_ReadsChildUnder12_ButNotA14YearOldWithoutConsent_UntilTheChildConsents()
     {

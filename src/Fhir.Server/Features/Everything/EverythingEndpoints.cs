@@ -20,8 +20,8 @@ public static class EverythingEndpoints
 {
     public static RouteGroupBuilder MapFhirEverything(this RouteGroupBuilder fhir)
     {
-        fhir.MapGet("/Patient/{id}/$everything", Instance);
-        fhir.MapGet("/Patient/$everything", TypeLevel);
+        fhir.MapGet("/Patient/{id}/$everything", Instance).WithMetadata(new AppliesSearchRestrictionAttribute());
+        fhir.MapGet("/Patient/$everything", TypeLevel).WithMetadata(new AppliesSearchRestrictionAttribute());
         return fhir;
     }
 

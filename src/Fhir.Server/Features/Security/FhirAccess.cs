@@ -61,6 +61,14 @@ public interface IFhirAccessPolicy
     ValueTask<CompartmentRestriction> GetSearchRestrictionAsync(ClaimsPrincipal principal, string? type, CancellationToken ct = default);
 }
 
+/// <summary>
+/// Endpoint metadata: this search applies <see cref="IFhirAccessPolicy.GetSearchRestrictionAsync"/> to
+/// every match itself. Search endpoints without it are open to system clients only, because their
+/// results would not be limited to the caller's patients.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
+public sealed class AppliesSearchRestrictionAttribute : Attribute;
+
 /// <summary>Secure by default: without an identity module nothing but the CapabilityStatement is served.</summary>
 public sealed class DenyAllAccessPolicy : IFhirAccessPolicy
 {

@@ -31,9 +31,18 @@ public sealed class FhirAccessFilter : IEndpointFilter
         var definitions = context.RequestServices.GetRequiredService<FhirDefinitions>();
         if (type is not null && !definitions.IsResourceType(type))
             type = null;
+        if (interaction == FhirInteraction.Search && routeValues["compartmentType"] is string compartmentType)
+            type = definitions.IsResourceType(compartmentType) ? compartmentType : null;
         policy.CheckInteraction(context.User, interaction, type ?? (routeValues["type"] as string));
-        if (interaction == FhirInteraction.Search || interaction == FhirInteraction.Validate)
+        if (interaction == FhirInteraction.Validate)
             return await next(invocation);
+        if (interaction == FhirInteraction.Search)
+        {
+            if (context.GetEndpoint()?.Metadata.GetMetadata<AppliesSearchRestrictionAttribute>() is null
+                && await policy.GetSearchRestrictionAsync(context.User, type, context.RequestAborted) != CompartmentRestriction.None)
+                throw FhirSecurity.Forbidden("This search is not limited to your patients yet, so it is open to system clients only; read by id or use Patient/$everything");
+            return await next(invocation);
+        }
 
         JsonDocument? current = null, incoming = null;
         try
@@ -78,6 +87,8 @@ public sealed class FhirAccessFilter : IEndpointFilter
     {
         if (pattern.Contains("$validate", StringComparison.Ordinal))
             return FhirInteraction.Validate;
+        if (pattern.Contains("$everything", StringComparison.Ordinal) || pattern.EndsWith("{compartmentType}", StringComparison.Ordinal))
+            return FhirInteraction.Search;
         // $everything reads a patient's compartment: a search, restricted like one.
         if (pattern.Contains("$everything", StringComparison.Ordinal))
             return FhirInteraction.Search;
