@@ -57,6 +57,16 @@ public sealed class FhirSearch(
         return WithReader(c => executor.FindIds(c, [type], conditions, limit));
     }
 
+    /// <summary>EXPLAIN QUERY PLAN of the first page of <c>GET [type]?[query]</c>.</summary>
+    public List<string> Explain(string type, string query)
+    {
+        EnsureType(type);
+        var o = options.Value;
+        var request = SearchRequest.Parse(SearchRequest.ParseQuery(query), strict: true, o.DefaultPageSize, o.MaxPageSize);
+        var conditions = new ConditionBuilder(registry, options.Value.BaseUrl, clock).Build([type], request);
+        return WithReader(c => executor.ExplainFirstPage(c, [type], conditions, request));
+    }
+
     public Task<byte[]> SearchBundleAsync(string? type, string query, string baseUrl, CancellationToken ct) =>
         Task.FromResult(Search(new SearchInput(type, SearchRequest.ParseQuery(query), baseUrl, baseUrl + (type is null ? "" : "/" + type))));
 

@@ -45,7 +45,7 @@ public static class SearchEndpoints
         w.WriteStartArray("searchParam");
         foreach (var (code, parameter) in registry.For(type).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (parameter.Type is "special" or "composite" || (parameter.Expression is null && code is not ("_id" or "_lastUpdated")))
+            if (parameter.Type is "special" || (parameter.Expression is null && code is not ("_id" or "_lastUpdated")))
                 continue;
             w.WriteStartObject();
             w.WriteString("name", code);

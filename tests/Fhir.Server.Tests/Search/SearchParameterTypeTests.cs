@@ -103,6 +103,15 @@ public class SearchParameterTypeTests(SearchFixture f) : IClassFixture<SearchFix
         Assert.Equal(Split(expected), Sorted(await Ids("/fhir/Observation?" + query)));
 
     [Theory]
+    [InlineData("code-value-quantity=http://loinc.org|2345-7$gt6", "o1,o3")]
+    [InlineData("code-value-quantity=2345-7$lt6||mmol/L", "o4")]
+    [InlineData("code-value-quantity=2345-7$120", "")]
+    [InlineData("combo-code-value-quantity=8480-6$120", "o2")]
+    [InlineData("code-value-quantity=8480-6$ge100,2345-7$le5", "o2,o4")]
+    public async Task Composite_MatchesBothComponentsOfOneElement(string query, string expected) =>
+        Assert.Equal(Split(expected), Sorted(await Ids("/fhir/Observation?" + query.Replace("$", "%24"))));
+
+    [Theory]
     [InlineData("patient=p1", "o1,o2,o3")]
     [InlineData("patient=Patient/p1", "o1,o2,o3")]
     [InlineData("subject=Patient/p2", "o4")]

@@ -13,6 +13,9 @@ namespace Fhir.Server.Search.Indexing;
 /// </summary>
 public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParameterRegistry registry) : IResourceIndexer
 {
+    /// <summary>Date values spanning more than this (ms) are also kept in ix_date_long; see <c>DateRangeCondition</c>.</summary>
+    public const long LongDate = 86_400_000;
+
     private readonly ConditionalWeakTable<SqliteConnection, Commands> _commands = new();
 
     /// <summary>The rows for one resource, ready to insert.</summary>
@@ -25,6 +28,7 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         public List<(long Pid, double Value)> Numbers { get; } = [];
         public List<(long Pid, string Code, string System, double Low, double High)> Quantities { get; } = [];
         public List<(long Pid, string Uri)> Uris { get; } = [];
+        public List<(long Pid, string C1, string C1System, string C2, string C2System, double Low, double High)> Composites { get; } = [];
     }
 
     public object? Prepare(string type, JsonElement resource) => Extract(type, resource);
@@ -98,6 +102,24 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
             case UriIndexEntry u:
                 rows.Uris.Add((pid, u.Uri));
                 break;
+            case CompositeIndexEntry { Components.Count: 2 } c:
+                var first = c.Components[0] switch
+                {
+                    TokenIndexEntry { Code: not null } t => (t.Code, t.System ?? ""),
+                    ReferenceIndexEntry { Id: not null } r => (r.Id, r.ResourceType ?? ""),
+                    _ => ((string, string)?)null,
+                };
+                (string, string, double, double)? second = c.Components[1] switch
+                {
+                    TokenIndexEntry { Code: not null } t => (t.Code, t.System ?? "", 0, 0),
+                    StringIndexEntry s => (s.Normalized, "", 0, 0),
+                    QuantityIndexEntry q => (q.Code ?? q.Unit ?? "", q.System ?? "", (double)(q.Value ?? q.Low), (double)(q.Value ?? q.High)),
+                    DateIndexEntry d => ("", "", d.Low.ToUnixTimeMilliseconds(), d.High.ToUnixTimeMilliseconds()),
+                    _ => null,
+                };
+                if (first is { } f && second is { } v)
+                    rows.Composites.Add((pid, f.Item1, f.Item2, v.Item1, v.Item2, v.Item3, v.Item4));
+                break;
         }
     }
 
@@ -132,13 +154,19 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         foreach (var (pid, refId, refType) in rows.References)
             Run(c.Reference, pid, rid, refId, refType);
         foreach (var (pid, low, high) in rows.Dates)
+        {
             Run(c.Date, pid, rid, low, high);
+            if (high - low > LongDate)
+                Run(c.DateLong, pid, rid, low, high);
+        }
         foreach (var (pid, value) in rows.Numbers)
             Run(c.Number, pid, rid, value);
         foreach (var (pid, code, system, low, high) in rows.Quantities)
             Run(c.Quantity, pid, rid, code, system, low, high);
         foreach (var (pid, uri) in rows.Uris)
             Run(c.Uri, pid, rid, uri);
+        foreach (var (pid, c1, c1System, c2, c2System, low, high) in rows.Composites)
+            Run(c.Composite, pid, rid, c1, c1System, c2, c2System, low, high);
     }
 
     private static void Run(SqliteCommand command, long pid, long rid, params object[] values)
@@ -159,15 +187,18 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
                 ON CONFLICT (type, id) DO UPDATE SET seq = excluded.seq, last_updated = excluded.last_updated, alive = excluded.alive
                 RETURNING rid
                 """, 5);
-            Deletes = new[] { "ix_string", "ix_token", "ix_reference", "ix_date", "ix_number", "ix_quantity", "ix_uri" }
+            Deletes = new[] { "ix_string", "ix_token", "ix_reference", "ix_date", "ix_number", "ix_quantity", "ix_uri", "ix_composite", "ix_date_long" }
                 .Select(t => Prepare(connection, $"DELETE FROM {t} WHERE rid = $p1", 1)).ToArray();
             String = Prepare(connection, "INSERT OR IGNORE INTO ix_string (pid, rid, value, exact) VALUES ($p1, $p2, $p3, $p4)", 4);
             Token = Prepare(connection, "INSERT OR IGNORE INTO ix_token (pid, rid, code, system) VALUES ($p1, $p2, $p3, $p4)", 4);
             Reference = Prepare(connection, "INSERT OR IGNORE INTO ix_reference (pid, rid, ref_id, ref_type) VALUES ($p1, $p2, $p3, $p4)", 4);
             Date = Prepare(connection, "INSERT OR IGNORE INTO ix_date (pid, rid, low, high) VALUES ($p1, $p2, $p3, $p4)", 4);
+            DateLong = Prepare(connection, "INSERT OR IGNORE INTO ix_date_long (pid, rid, low, high) VALUES ($p1, $p2, $p3, $p4)", 4);
             Number = Prepare(connection, "INSERT OR IGNORE INTO ix_number (pid, rid, value) VALUES ($p1, $p2, $p3)", 3);
             Quantity = Prepare(connection, "INSERT OR IGNORE INTO ix_quantity (pid, rid, code, system, low, high) VALUES ($p1, $p2, $p3, $p4, $p5, $p6)", 6);
             Uri = Prepare(connection, "INSERT OR IGNORE INTO ix_uri (pid, rid, uri) VALUES ($p1, $p2, $p3)", 3);
+            Composite = Prepare(connection,
+                "INSERT OR IGNORE INTO ix_composite (pid, rid, c1, c1_system, c2, c2_system, low, high) VALUES ($p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)", 8);
         }
 
         public SqliteCommand Upsert { get; }
@@ -176,9 +207,11 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         public SqliteCommand Token { get; }
         public SqliteCommand Reference { get; }
         public SqliteCommand Date { get; }
+        public SqliteCommand DateLong { get; }
         public SqliteCommand Number { get; }
         public SqliteCommand Quantity { get; }
         public SqliteCommand Uri { get; }
+        public SqliteCommand Composite { get; }
 
         private static SqliteCommand Prepare(SqliteConnection connection, string sql, int parameters)
         {

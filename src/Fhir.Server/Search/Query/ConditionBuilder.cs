@@ -42,7 +42,39 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
                 request.Ignored.Add(e.Message);
             }
         }
+        conditions.AddRange(DateRanges(types, request));
         return conditions;
+    }
+
+    /// <summary>A bounded range from repeated arguments of one date parameter, to drive the query (see <see cref="DateRangeCondition"/>).</summary>
+    private IEnumerable<Condition> DateRanges(IReadOnlyList<string> types, SearchRequest request)
+    {
+        var bounds = new Dictionary<string, (long? From, long? To)>(StringComparer.Ordinal);
+        foreach (var (name, value) in request.Filters)
+        {
+            if (name.Contains(':') || name.Contains('.') || value.Contains(',') || registry.Find(types[0], name) is not { Type: "date" })
+                continue;
+            var (prefix, text) = SplitPrefix(value);
+            if (SearchValueExtractor.Bound(text, upper: false) is not { } lower || SearchValueExtractor.Bound(text, upper: true) is not { } upper)
+                continue;
+            var (lo, hi) = (lower.ToUnixTimeMilliseconds(), upper.ToUnixTimeMilliseconds());
+            bounds.TryGetValue(name, out var b);
+            b = prefix switch
+            {
+                "ge" => (Math.Max(b.From ?? long.MinValue, lo), b.To),
+                "gt" => (Math.Max(b.From ?? long.MinValue, hi + 1), b.To),
+                "lt" => (b.From, Math.Min(b.To ?? long.MaxValue, lo)),
+                "le" => (b.From, Math.Min(b.To ?? long.MaxValue, hi + 1)),
+                "eq" => (Math.Max(b.From ?? long.MinValue, lo), Math.Min(b.To ?? long.MaxValue, hi + 1)),
+                _ => b,
+            };
+            bounds[name] = b;
+        }
+        foreach (var (code, (from, to)) in bounds)
+        {
+            if (from is { } f && to is { } t)
+                yield return new DateRangeCondition(types.Select(x => ParamKey.For(x, code)).Distinct().ToArray(), f, t);
+        }
     }
 
     private sealed class UnsupportedParameterException(string message) : Exception(message);
@@ -75,8 +107,8 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         var parameter = registry.Find(types[0], code);
         if (parameter is null || types.Skip(1).Any(t => registry.Find(t, code) is null))
             throw Unsupported($"Unknown search parameter '{code}' for {string.Join(",", types)}");
-        if (parameter.Type is "special" or "composite")
-            throw Unsupported($"The {parameter.Type} search parameter '{code}' is not supported");
+        if (parameter.Type is "special")
+            throw Unsupported($"The special search parameter '{code}' is not supported");
         long[] Pids(string suffix = "") => types.Select(t => ParamKey.For(t, code + suffix)).Distinct().ToArray();
 
         if (modifier == "missing")
@@ -92,7 +124,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             case "string":
                 return modifier switch
                 {
-                    null => new IndexCondition("ix_string", Pids(), values.Select(StringPrefix).ToList(), 3),
+                    null => new IndexCondition("ix_string", Pids(), values.Select(StringPrefix).ToList(), 4),
                     "exact" => new IndexCondition("ix_string", Pids(), values.Select(v => Alt((i, p) =>
                         $"{i}.value = {p.Add(SearchText.Normalize(v))} AND {i}.exact = {p.Add(v)}")).ToList(), 2),
                     "contains" => new IndexCondition("ix_string", Pids(), values.Select(v => Alt((i, p) =>
@@ -117,7 +149,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             case "date":
                 if (modifier is not null)
                     throw Unsupported($"The modifier :{modifier} is not supported on date parameter '{code}'");
-                return new IndexCondition("ix_date", Pids(), values.Select(v => DateAlternative(v, code, "{0}.low", "{0}.high")).ToList(), 4);
+                return new IndexCondition("ix_date", Pids(), values.Select(v => DateAlternative(v, code, "{0}.low", "{0}.high")).ToList(), 5);
             case "number":
                 if (modifier is not null)
                     throw Unsupported($"The modifier :{modifier} is not supported on number parameter '{code}'");
@@ -126,6 +158,10 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
                 if (modifier is not null)
                     throw Unsupported($"The modifier :{modifier} is not supported on quantity parameter '{code}'");
                 return new IndexCondition("ix_quantity", Pids(), values.Select(v => QuantityAlternative(v, code)).ToList(), 4);
+            case "composite":
+                if (modifier is not null)
+                    throw Unsupported($"The modifier :{modifier} is not supported on composite parameter '{code}'");
+                return new IndexCondition("ix_composite", Pids(), values.Select(v => CompositeAlternative(parameter, v)).ToList(), 2);
             case "uri":
                 return modifier switch
                 {
@@ -150,6 +186,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         "number" => "ix_number",
         "quantity" => "ix_quantity",
         "uri" => "ix_uri",
+        "composite" => "ix_composite",
         _ => throw Unsupported($"Parameters of type {type} are not supported here"),
     };
 
@@ -238,17 +275,51 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
     }
 
     private static int TokenPriority(string code, List<string> values) =>
-        code is "identifier" or "_tag" ? 1 : values.All(v => SplitToken(v).Code.Length > 0) ? 2 : 8;
+        code is "identifier" or "_tag" ? 1 : values.All(v => SplitToken(v).Code.Length > 0) ? 3 : 8;
 
-    private static Func<string, SqlParams, string> TokenAlternative(string value)
+    private static Func<string, SqlParams, string> TokenAlternative(string value) => TokenAlternative(value, "code", "system");
+
+    private static Func<string, SqlParams, string> TokenAlternative(string value, string codeColumn, string systemColumn)
     {
         var (system, code) = SplitToken(value);
         return (i, p) => (system, code) switch
         {
-            (null, _) => $"{i}.code = {p.Add(code)}",
-            (_, "") => $"{i}.system = {p.Add(system)}",
-            _ => $"{i}.code = {p.Add(code)} AND {i}.system = {p.Add(system)}",
+            (null, _) => $"{i}.{codeColumn} = {p.Add(code)}",
+            (_, "") => $"{i}.{systemColumn} = {p.Add(system)}",
+            _ => $"{i}.{codeColumn} = {p.Add(code)} AND {i}.{systemColumn} = {p.Add(system)}",
         };
+    }
+
+    /// <summary>https://hl7.org/fhir/R4/search.html#composite: <c>first$second</c>, both from the same element.</summary>
+    private Func<string, SqlParams, string> CompositeAlternative(SearchParameterDefinition parameter, string value)
+    {
+        var parts = value.Split('$');
+        var kinds = parameter.Components
+            .Select(c => Definitions.SearchParameters.FirstOrDefault(d => d.Url == c.Definition)?.Type)
+            .ToList();
+        if (kinds.Count != 2 || kinds[0] is not ("token" or "reference") || kinds[1] is not ("token" or "string" or "quantity" or "date"))
+            throw Unsupported($"The composite search parameter '{parameter.Code}' has components this server does not index");
+        if (parts.Length != 2)
+            throw FhirException.BadRequest($"{parameter.Code}={value}: a composite value has two parts separated by $");
+        var first = kinds[0] == "reference"
+            ? CompositeReference(parts[0])
+            : TokenAlternative(parts[0], "c1", "c1_system");
+        var second = kinds[1] switch
+        {
+            "token" => TokenAlternative(parts[1], "c2", "c2_system"),
+            "string" => (i, p) => StringPrefix(parts[1])(i, p).Replace($"{i}.value", $"{i}.c2", StringComparison.Ordinal),
+            "quantity" => QuantityAlternative(parts[1], parameter.Code, "c2", "c2_system"),
+            _ => DateAlternative(parts[1], parameter.Code, "{0}.low", "{0}.high"),
+        };
+        return (i, p) => first(i, p) + " AND " + second(i, p);
+    }
+
+    private static Func<string, SqlParams, string> CompositeReference(string value)
+    {
+        var slash = value.LastIndexOf('/');
+        return slash < 0
+            ? (i, p) => $"{i}.c1 = {p.Add(value)}"
+            : (i, p) => $"{i}.c1 = {p.Add(value[(slash + 1)..])} AND {i}.c1_system = {p.Add(value[..slash])}";
     }
 
     private static Func<string, SqlParams, string> OfType(string name, string value)
@@ -314,7 +385,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             var high = string.Format(CultureInfo.InvariantCulture, highColumn, a);
             return prefix switch
             {
-                "eq" => $"{low} >= {p.Add(lo)} AND {high} <= {p.Add(hi)}",
+                "eq" => $"{low} >= {p.Add(lo)} AND {low} <= {p.Add(hi)} AND {high} <= {p.Add(hi)}",
                 "ne" => $"({low} < {p.Add(lo)} OR {high} > {p.Add(hi)})",
                 "gt" => $"{high} > {p.Add(hi)}",
                 "lt" => $"{low} < {p.Add(lo)}",
@@ -355,7 +426,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
     }
 
     /// <summary>https://hl7.org/fhir/R4/search.html#quantity: <c>[prefix]number|system|code</c> or <c>number||unit</c>.</summary>
-    private static Func<string, SqlParams, string> QuantityAlternative(string value, string code)
+    private static Func<string, SqlParams, string> QuantityAlternative(string value, string code, string unitColumn = "code", string systemColumn = "system")
     {
         var (prefix, rest) = SplitPrefix(value);
         var parts = rest.Split('|');
@@ -381,9 +452,9 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
                 _ => $"{i}.low <= {p.Add((double)apHi)} AND {i}.high >= {p.Add((double)apLo)}",
             };
             if (unit is not null)
-                range = $"{i}.code = {p.Add(unit)} AND " + range;
+                range = $"{i}.{unitColumn} = {p.Add(unit)} AND " + range;
             if (system is not null)
-                range = $"{i}.system = {p.Add(system)} AND " + range;
+                range = $"{i}.{systemColumn} = {p.Add(system)} AND " + range;
             return range;
         };
     }

@@ -114,7 +114,7 @@ public sealed record TypedFilter(string Type, IReadOnlyList<Condition> Condition
 /// </summary>
 public sealed class ChainCondition(IReadOnlyList<long> pids, IReadOnlyList<TypedFilter> targets) : Condition
 {
-    public override int Priority => 3;
+    public override int Priority => 2;
 
     public override string Test(string alias, SqlParams p)
     {
@@ -123,9 +123,9 @@ public sealed class ChainCondition(IReadOnlyList<long> pids, IReadOnlyList<Typed
         {
             var x = NewAlias("x");
             var t = NewAlias("t");
-            parts.Add($"EXISTS (SELECT 1 FROM ix_reference {x} JOIN search_resource {t} ON {t}.type = {x}.ref_type AND {t}.id = {x}.ref_id " +
+            parts.Add($"EXISTS (SELECT 1 FROM ix_reference {x} CROSS JOIN search_resource {t} ON {t}.type = {x}.ref_type AND {t}.id = {x}.ref_id " +
                 $"WHERE {x}.rid = {alias}.rid AND {x}.pid IN ({string.Join(", ", pids)}) AND {x}.ref_type = {p.Add(target.Type)} AND " +
-                SqlFilter.Where(t, [target.Type], target.Conditions, p, allowDriver: false) + ")");
+                SqlFilter.Where(t, [target.Type], target.Conditions, p, allowDriver: false, joined: true) + ")");
         }
         return parts.Count == 0 ? "0" : "(" + string.Join(" OR ", parts) + ")";
     }
@@ -137,7 +137,7 @@ public sealed class ChainCondition(IReadOnlyList<long> pids, IReadOnlyList<Typed
         {
             var x = NewAlias("x");
             var t = NewAlias("t");
-            parts.Add($"SELECT {x}.rid FROM search_resource {t} JOIN ix_reference {x} ON {x}.ref_id = {t}.id AND {x}.ref_type = {t}.type " +
+            parts.Add($"SELECT {x}.rid FROM search_resource {t} CROSS JOIN ix_reference {x} ON {x}.ref_id = {t}.id AND {x}.ref_type = {t}.type " +
                 $"WHERE {x}.pid IN ({string.Join(", ", pids)}) AND " + SqlFilter.Where(t, [target.Type], target.Conditions, p, allowDriver: true));
         }
         return parts.Count == 0 ? null : string.Join(" UNION ", parts);
@@ -156,9 +156,9 @@ public sealed class HasCondition(long pid, TypedFilter source) : Condition
     {
         var x = NewAlias("x");
         var s = NewAlias("s");
-        return $"EXISTS (SELECT 1 FROM ix_reference {x} JOIN search_resource {s} ON {s}.rid = {x}.rid " +
+        return $"EXISTS (SELECT 1 FROM ix_reference {x} CROSS JOIN search_resource {s} ON {s}.rid = {x}.rid " +
             $"WHERE {x}.pid = {pid} AND {x}.ref_id = {alias}.id AND {x}.ref_type = {alias}.type AND " +
-            SqlFilter.Where(s, [source.Type], source.Conditions, p, allowDriver: false) + ")";
+            SqlFilter.Where(s, [source.Type], source.Conditions, p, allowDriver: false, joined: true) + ")";
     }
 
     public override string? Set(SqlParams p)
@@ -166,8 +166,8 @@ public sealed class HasCondition(long pid, TypedFilter source) : Condition
         var x = NewAlias("x");
         var s = NewAlias("s");
         var t = NewAlias("t");
-        return $"SELECT {t}.rid FROM search_resource {s} JOIN ix_reference {x} ON {x}.rid = {s}.rid AND {x}.pid = {pid} " +
-            $"JOIN search_resource {t} ON {t}.type = {x}.ref_type AND {t}.id = {x}.ref_id " +
+        return $"SELECT {t}.rid FROM search_resource {s} CROSS JOIN ix_reference {x} ON {x}.rid = {s}.rid AND {x}.pid = {pid} " +
+            $"CROSS JOIN search_resource {t} ON {t}.type = {x}.ref_type AND {t}.id = {x}.ref_id " +
             "WHERE " + SqlFilter.Where(s, [source.Type], source.Conditions, p, allowDriver: true);
     }
 }
@@ -175,23 +175,53 @@ public sealed class HasCondition(long pid, TypedFilter source) : Condition
 /// <summary>Builds the WHERE clause for resources of some types meeting AND-ed conditions.</summary>
 public static class SqlFilter
 {
-    public static string Where(string alias, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SqlParams p, bool allowDriver)
+    /// <summary>
+    /// Counts the rows of a candidate driver set, capped, on the connection the query will run on. Set by
+    /// the executor while it builds a statement; without it the driver is chosen by priority alone.
+    /// </summary>
+    [ThreadStatic]
+    public static Func<string, SqlParams, long>? Probe;
+
+    public const int ProbeCap = 1000;
+
+    /// <summary>A candidate this small drives without probing the less likely ones.</summary>
+    public const int SmallSet = 100;
+
+    public static string Where(string alias, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SqlParams p, bool allowDriver, bool joined = false)
     {
         var parts = new List<string>();
         Condition? driver = null;
         string? driverSet = null;
         if (allowDriver)
         {
+            var candidates = new List<(Condition Condition, string Set)>();
             foreach (var c in conditions.Where(c => c.Priority < 9).OrderBy(c => c.Priority))
             {
                 var mark = p.Values.Count;
-                driverSet = c.Set(p);
-                if (driverSet is not null)
-                {
-                    driver = c;
+                if (c.Set(p) is { } set)
+                    candidates.Add((c, set));
+                else
+                    p.Values.RemoveRange(mark, p.Values.Count - mark);
+                if (Probe is null && candidates.Count > 0)
                     break;
+            }
+            if (candidates.Count > 1 && Probe is { } probe)
+            {
+                // The smallest set drives; priority breaks ties (a capped count costs at most ProbeCap index rows).
+                var best = (Index: 0, Count: long.MaxValue);
+                for (var n = 0; n < candidates.Count; n++)
+                {
+                    var count = probe($"SELECT COUNT(*) FROM ({candidates[n].Set} LIMIT {ProbeCap})", p);
+                    if (count < best.Count)
+                        best = (n, count);
+                    if (count <= SmallSet)
+                        break;
                 }
-                p.Values.RemoveRange(mark, p.Values.Count - mark);
+                (driver, driverSet) = candidates[best.Index];
+            }
+            else if (candidates.Count > 0)
+            {
+                (driver, driverSet) = candidates[0];
             }
         }
         if (driverSet is not null)
@@ -203,9 +233,10 @@ public static class SqlFilter
         }
         else
         {
+            var plus = joined ? "+" : "";
             if (types is { Count: > 0 })
-                parts.Add(types.Count == 1 ? $"{alias}.type = {p.Add(types[0])}" : $"{alias}.type IN ({p.List(types)})");
-            parts.Add($"{alias}.alive = 1");
+                parts.Add(types.Count == 1 ? $"{plus}{alias}.type = {p.Add(types[0])}" : $"{plus}{alias}.type IN ({p.List(types)})");
+            parts.Add($"{plus}{alias}.alive = 1");
         }
         foreach (var c in conditions)
         {
@@ -213,5 +244,29 @@ public static class SqlFilter
                 parts.Add(c.Test(alias, p));
         }
         return string.Join(" AND ", parts);
+    }
+}
+
+/// <summary>
+/// Drives a search with a date range from repeated date arguments (<c>date=ge..&amp;date=lt..</c>): values that
+/// overlap [<paramref name="from"/>, <paramref name="to"/>) are either short (low within a day before the range,
+/// a bounded scan of ix_date) or long (ix_date_long). It only finds candidates; the date conditions themselves
+/// are still checked, so a multi-valued date is never matched on the union of different values.
+/// </summary>
+public sealed class DateRangeCondition(IReadOnlyList<long> pids, long from, long to) : Condition
+{
+    public override int Priority => 3;
+
+    public override string Test(string alias, SqlParams p) => "1";
+
+    public override string? Set(SqlParams p)
+    {
+        var parts = new List<string>();
+        foreach (var pid in pids)
+        {
+            parts.Add($"SELECT rid FROM ix_date WHERE pid = {pid} AND low >= {p.Add(from - Indexing.SearchIndexer.LongDate)} AND low < {p.Add(to)} AND high >= {p.Add(from)}");
+            parts.Add($"SELECT rid FROM ix_date_long WHERE pid = {pid} AND low < {p.Add(to)} AND high >= {p.Add(from)}");
+        }
+        return string.Join(" UNION ", parts);
     }
 }

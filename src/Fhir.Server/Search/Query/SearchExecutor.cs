@@ -34,7 +34,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     public List<string> FindIds(SqliteConnection connection, IReadOnlyList<string> types, IReadOnlyList<Condition> conditions, int limit)
     {
         var p = new SqlParams();
-        var sql = $"SELECT a.id FROM search_resource a WHERE {SqlFilter.Where("a", types, conditions, p, allowDriver: true)} ORDER BY a.rid LIMIT {limit}";
+        var sql = $"SELECT a.id FROM search_resource a WHERE {WhereWithProbe(connection, types, conditions, p)} ORDER BY a.rid LIMIT {limit}";
         using var cmd = Command(connection, sql, p);
         using var reader = cmd.ExecuteReader();
         var ids = new List<string>();
@@ -50,7 +50,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         var sort = SortColumns(types, request);
         var (backward, after) = DecodeCursor(request.Cursor, sort.Count);
         var filterParams = new SqlParams();
-        var where = SqlFilter.Where("a", types, conditions, filterParams, allowDriver: true);
+        var where = WhereWithProbe(connection, types, conditions, filterParams);
 
         long? total = null;
         var wantTotal = request.Summary == SummaryMode.Count || request.Total == TotalMode.Accurate
@@ -59,16 +59,9 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         string? next = null, previous = null;
         if (count > 0 && request.Summary != SummaryMode.Count)
         {
-            var p = new SqlParams();
-            p.Values.AddRange(filterParams.Values);
-            var keys = string.Concat(sort.Select((s, n) => $", {s.Expression} AS k{n}"));
-            var sql = new StringBuilder($"SELECT rid, id, type{string.Concat(sort.Select((_, n) => $", k{n}"))} FROM (SELECT a.rid, a.id, a.type{keys} FROM search_resource a WHERE {where}) a");
-            if (after is not null)
-                sql.Append(" WHERE ").Append(Keyset(sort, after, backward, p));
-            sql.Append(" ORDER BY ").Append(string.Concat(sort.Select((s, n) => $"k{n}{(s.Descending != backward ? " DESC" : "")}, ")))
-                .Append(backward ? "rid DESC" : "rid").Append(" LIMIT ").Append(count + 1);
+            var (sql, p) = PageQuery(sort, where, filterParams, after, backward, count);
             var rows = new List<(SearchHit Hit, object[] Keys)>();
-            using (var cmd = Command(connection, sql.ToString(), p))
+            using (var cmd = Command(connection, sql, p))
             using (var reader = cmd.ExecuteReader())
             {
                 while (reader.Read())
@@ -105,6 +98,51 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         }
         var included = Includes(connection, matches, request, restriction);
         return new SearchPage(matches, included, total, next, previous);
+    }
+
+    /// <summary>The WHERE clause, with the driver of each level chosen by counting candidate sets on this connection.</summary>
+    private static string WhereWithProbe(SqliteConnection connection, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SqlParams p)
+    {
+        SqlFilter.Probe = (sql, parameters) =>
+        {
+            using var cmd = Command(connection, sql, parameters);
+            return (long)cmd.ExecuteScalar()!;
+        };
+        try
+        {
+            return SqlFilter.Where("a", types, conditions, p, allowDriver: true);
+        }
+        finally
+        {
+            SqlFilter.Probe = null;
+        }
+    }
+
+    private static (string Sql, SqlParams Params) PageQuery(List<SortColumn> sort, string where, SqlParams filterParams, object[]? after, bool backward, int count)
+    {
+        var p = new SqlParams();
+        p.Values.AddRange(filterParams.Values);
+        var keys = string.Concat(sort.Select((s, n) => $", {s.Expression} AS k{n}"));
+        var sql = new StringBuilder($"SELECT rid, id, type{string.Concat(sort.Select((_, n) => $", k{n}"))} FROM (SELECT a.rid, a.id, a.type{keys} FROM search_resource a WHERE {where}) a");
+        if (after is not null)
+            sql.Append(" WHERE ").Append(Keyset(sort, after, backward, p));
+        sql.Append(" ORDER BY ").Append(string.Concat(sort.Select((s, n) => $"k{n}{(s.Descending != backward ? " DESC" : "")}, ")))
+            .Append(backward ? "rid DESC" : "rid").Append(" LIMIT ").Append(count + 1);
+        return (sql.ToString(), p);
+    }
+
+    /// <summary>The query plan of the first page, to prove that a search is answered from the indexes.</summary>
+    public List<string> ExplainFirstPage(SqliteConnection connection, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SearchRequest request)
+    {
+        var filterParams = new SqlParams();
+        var where = WhereWithProbe(connection, types, conditions, filterParams);
+        var (sql, p) = PageQuery(SortColumns(types, request), where, filterParams, null, false, request.Count ?? 50);
+        using var cmd = Command(connection, "EXPLAIN QUERY PLAN " + sql, p);
+        using var reader = cmd.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+            plan.Add(reader.GetString(3));
+        return plan;
     }
 
     private List<SortColumn> SortColumns(IReadOnlyList<string>? types, SearchRequest request)

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Fhir.Server.Search;
+using Fhir.Server.Search.Indexing;
+using Fhir.Server.Store.Sqlite;
+using Fhir.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace Fhir.Server.Tests.Search;
+
+/// <summary>
+/// The typical portal queries are answered from the indexes: their plans search (never scan) the index
+/// tables, so they do not grow with the data. The index rows are generated in SQL for speed.
+/// </summary>
+public class SearchQueryPlanTests(FhirServerFactory factory, ITestOutputHelper output) : IClassFixture<FhirServerFactory>
+{
+    private const int Patients = 5000;
+
+    private static bool _seeded;
+    private static readonly Lock Gate = new();
+
+    private void Seed()
+    {
+        lock (Gate)
+        {
+            if (_seeded)
+                return;
+            factory.CreateClient();
+            var store = factory.Services.GetRequiredService<SqliteResourceStore>();
+            using var connection = store.OpenConnection();
+            using var cmd = connection.CreateCommand();
+            long P(string type, string code) => ParamKey.For(type, code);
+            cmd.CommandText = $"""
+                BEGIN;
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Patients})
+                INSERT INTO search_resource (rid, type, id, seq, last_updated, alive) SELECT i, 'Patient', 'p' || i, 0, 0, 1 FROM n;
+                INSERT INTO ix_token (pid, code, system, rid) SELECT {P("Patient", "identifier")}, 'bsn' || rid, 'http://fhir.nl/fhir/NamingSystem/bsn', rid FROM search_resource;
+                INSERT INTO ix_string (pid, value, exact, rid) SELECT {P("Patient", "name")}, 'name' || (rid % 500), 'Name', rid FROM search_resource;
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Patients * 20})
+                INSERT INTO search_resource (rid, type, id, seq, last_updated, alive) SELECT 100000 + i, 'Observation', 'o' || i, 0, 0, 1 FROM n;
+                INSERT INTO ix_reference (pid, ref_id, ref_type, rid) SELECT {P("Observation", "patient")}, 'p' || (1 + rid % {Patients}), 'Patient', rid FROM search_resource WHERE type = 'Observation';
+                INSERT INTO ix_reference (pid, ref_id, ref_type, rid) SELECT {P("Observation", "subject")}, 'p' || (1 + rid % {Patients}), 'Patient', rid FROM search_resource WHERE type = 'Observation';
+                INSERT INTO ix_token (pid, code, system, rid) SELECT {P("Observation", "category")}, CASE rid % 3 WHEN 0 THEN 'vital-signs' ELSE 'laboratory' END, 'http://terminology.hl7.org/CodeSystem/observation-category', rid FROM search_resource WHERE type = 'Observation';
+                INSERT INTO ix_date (pid, low, high, rid) SELECT {P("Observation", "date")}, rid * 1000, rid * 1000, rid FROM search_resource WHERE type = 'Observation';
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Patients * 3})
+                INSERT INTO search_resource (rid, type, id, seq, last_updated, alive) SELECT 1000000 + i, 'Appointment', 'a' || i, 0, 0, 1 FROM n;
+                INSERT INTO ix_reference (pid, ref_id, ref_type, rid) SELECT {P("Appointment", "actor")}, 'pr' || (rid % 10), 'Practitioner', rid FROM search_resource WHERE type = 'Appointment';
+                INSERT INTO ix_date (pid, low, high, rid) SELECT {P("Appointment", "date")}, rid * 60000, rid * 60000 + 600000, rid FROM search_resource WHERE type = 'Appointment';
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Patients * 3})
+                INSERT INTO search_resource (rid, type, id, seq, last_updated, alive) SELECT 2000000 + i, 'Communication', 'c' || i, 0, 0, 1 FROM n;
+                INSERT INTO ix_reference (pid, ref_id, ref_type, rid) SELECT {P("Communication", "recipient")}, 'p' || (1 + rid % {Patients}), 'Patient', rid FROM search_resource WHERE type = 'Communication';
+                INSERT INTO ix_token (pid, code, system, rid) SELECT {P("Communication", "status")}, CASE rid % 4 WHEN 0 THEN 'completed' ELSE 'in-progress' END, 'http://hl7.org/fhir/event-status', rid FROM search_resource WHERE type = 'Communication';
+                INSERT INTO ix_date (pid, low, high, rid) SELECT {P("Communication", "sent")}, rid * 1000, rid * 1000, rid FROM search_resource WHERE type = 'Communication' AND rid % 5 <> 0;
+                COMMIT;
+                """;
+            cmd.ExecuteNonQuery();
+            _seeded = true;
+        }
+    }
+
+    [Theory]
+    [InlineData("Patient", "identifier=http://fhir.nl/fhir/NamingSystem/bsn|bsn42")]
+    [InlineData("Observation", "patient=p42&category=laboratory&_sort=-date&_count=20")]
+    [InlineData("Appointment", "actor=Practitioner/pr3&date=ge1970-01-01T00:20:00Z&date=lt1970-01-01T00:40:00Z")]
+    [InlineData("Communication", "recipient=Patient/p42&status=in-progress&_sort=sent")]
+    [InlineData("Observation", "patient.identifier=bsn42&_count=20")]
+    [InlineData("Observation", "subject:Patient.name=name42&category=laboratory&_count=20")]
+    [InlineData("Patient", "_has:Observation:patient:category=vital-signs&identifier=bsn42")]
+    [InlineData("Patient", "_id=p42")]
+    public void TypicalQuery_SearchesTheIndexes_NeverScans(string type, string query)
+    {
+        Seed();
+        var search = factory.Services.GetRequiredService<FhirSearch>();
+        var plan = search.Explain(type, query);
+        var watch = Stopwatch.StartNew();
+        const int runs = 20;
+        for (var i = 0; i < runs; i++)
+            search.FindIds(null, type, query, 20);
+        output.WriteLine($"{type}?{query}: {watch.Elapsed.TotalMilliseconds / runs:0.00} ms per search\n  " + string.Join("\n  ", plan));
+        Assert.DoesNotContain(plan, line => line.StartsWith("SCAN ", StringComparison.Ordinal) && !line.StartsWith("SCAN a", StringComparison.Ordinal));
+    }
+}
