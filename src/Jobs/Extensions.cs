@@ -51,22 +51,24 @@ public static class Extensions
 
         var jobs = new JobsOptions();
         configuration.GetSection(JobsOptions.Section).Bind(jobs);
+        var instance = string.IsNullOrWhiteSpace(jobs.InstanceId) ? Environment.MachineName : jobs.InstanceId.Trim();
         var connectionString = new JobsDatabase(PortalConnectionString(configuration)).ConnectionString;
         services.AddQuartz(q =>
         {
+            // Quartz refuses clustering on SQLite ("SQLite cannot be used as clustered mode due to
+            // locking problems"): it locks in process there. So on the embedded database every
+            // instance keeps its own schedule in the shared tables, under its own scheduler name,
+            // and jobs must be safe to run on several instances at once, which the outbox's leases
+            // and dedupe keys make them.
             q.ConfigureScheduler(s =>
             {
-                s.InstanceName = "portal";
-                if (!string.IsNullOrWhiteSpace(jobs.InstanceId))
-                    s.InstanceId = jobs.InstanceId;
-                else
-                    s.GenerateInstanceId = true;
+                s.InstanceName = SchedulerName(instance);
+                s.InstanceId = instance;
             });
             q.UsePersistentStore(store =>
             {
                 store.UseSqlite(connectionString);
                 store.UseSystemTextJsonSerializer();
-                store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(jobs.ClusterCheckinSeconds));
             });
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
@@ -88,6 +90,9 @@ public static class Extensions
             .WithIdentity(typeof(TJob).Name)
             .WithCronSchedule(cron, s => s.InTimeZone(TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam"))),
             job => job.WithIdentity(typeof(TJob).Name)));
+
+    /// <summary>The Quartz scheduler name of one instance in the shared tables.</summary>
+    public static string SchedulerName(string instanceId) => $"portal-{instanceId}";
 
     private static string PortalConnectionString(IConfiguration configuration)
     {

@@ -7,13 +7,14 @@ public sealed class JobsOptions
 {
     public const string Section = "Jobs";
 
-    /// <summary>This node's name in the Quartz cluster; empty means generated (host name and a timestamp).</summary>
-    [MaxLength(200)]
+    /// <summary>
+    /// This instance's name: its Quartz schedule is kept under <c>portal-{InstanceId}</c> and survives
+    /// restarts under the same name. Defaults to the machine name; give every instance that shares
+    /// the database its own.
+    /// </summary>
+    [MaxLength(100)]
+    [RegularExpression("^[A-Za-z0-9._-]+$", ErrorMessage = "Jobs:InstanceId may contain letters, digits, '.', '_' and '-' only")]
     public string? InstanceId { get; set; }
-
-    /// <summary>How often a node tells the cluster it is alive; a node silent for longer is presumed dead and its jobs recovered.</summary>
-    [Range(1, 3600)]
-    public int ClusterCheckinSeconds { get; set; } = 15;
 
     /// <summary>How often the dispatcher looks for due notifications.</summary>
     [Range(1, 3600)]
