@@ -2,7 +2,9 @@ using Graph.Api.Messaging;
 using Graph.Api.Messaging.Storage;
 using Graph.Engine.Http;
 using Microsoft.AspNetCore.Builder;
+using Jobs;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Graph.Api;
@@ -10,8 +12,10 @@ namespace Graph.Api;
 public static class Extensions
 {
     /// <summary>The portal API: messaging services, the portal tables and the GraphQL schema on our engine.</summary>
-    public static IServiceCollection AddGraphApi(this IServiceCollection services)
+    public static IServiceCollection AddGraphApi(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddNotificationOutbox(configuration);
+        services.AddSingleton<MessageNotifications>();
         services.AddSingleton<PortalDb>();
         services.AddSingleton<PortalState>();
         services.AddSingleton<MessagingService>();

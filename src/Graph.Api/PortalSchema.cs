@@ -65,6 +65,7 @@ public static class PortalSchema
             var threads = await Messaging(ctx).InboxAsync(caller, worklist, practitioner, ctx.CancellationToken);
             return Connection(threads.Select(t => new ThreadView(t, caller)).ToList(), ctx);
         })
+        .Bind("Query", "emailOnNewMessage", ctx => Messaging(ctx).EmailOnNewMessage(PortalCaller.From(ctx.User)))
         .Bind("Query", "replyTemplates", ctx => Messaging(ctx).Templates(PortalCaller.From(ctx.User)))
         .Bind("Query", "renderTemplate", async ctx =>
         {
@@ -138,6 +139,7 @@ public static class PortalSchema
                 input.TryGetValue("closeForPatient", out var close) && close is bool b ? b : true, Uploads(input));
             return new ThreadView(await Messaging(ctx).StartAsync(caller, message, ctx.CancellationToken), caller);
         })
+        .Bind("Mutation", "setEmailOnNewMessage", ctx => Messaging(ctx).SetEmailOnNewMessage(PortalCaller.From(ctx.User), ctx.Argument<bool>("enabled")))
         .Bind("Mutation", "saveReplyTemplate", ctx => Messaging(ctx).SaveTemplate(PortalCaller.From(ctx.User),
             ctx.ArgumentOrDefault<string?>("id", null), ctx.Argument<string>("name"), ctx.Argument<string>("body")))
         .Bind("Mutation", "deleteReplyTemplate", ctx => Messaging(ctx).DeleteTemplate(PortalCaller.From(ctx.User), ctx.Argument<string>("id")))

@@ -19,7 +19,7 @@ public static class Extensions
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
         services.AddFhirServer(builder.Configuration);
         services.AddIdentityServer(builder.Configuration);
-        services.AddGraphApi();
+        services.AddGraphApi(builder.Configuration);
         services.AddSingleton<DemoPractice>();
         services.AddSingleton<DemoAccounts>();
         services.AddHostedService<PortalStartup>();

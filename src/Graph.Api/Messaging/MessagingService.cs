@@ -4,6 +4,7 @@ using Fhir.Server.Features.Outcomes;
 using Fhir.Server.Features.Resources;
 using Fhir.Server.Features.Security;
 using Fhir.Server.Search;
+using Fhir.Server.Store;
 using Graph.Api.Calendar;
 using NodaTime;
 
@@ -38,6 +39,8 @@ public sealed class MessagingService(
     IFhirSearch search,
     IFhirAccessPolicy policy,
     PortalState state,
+    IResourceStore store,
+    MessageNotifications notifications,
     TimeProvider time)
 {
     private const string Communication = "Communication";
@@ -277,7 +280,7 @@ public sealed class MessagingService(
         if (input.OnBehalfOf is not null)
             ((JsonArray)json["extension"]!).Add(new JsonObject { ["url"] = KnownEConsult.ExpectedAnswerDate, ["valueDate"] = input.ExpectedAnswerDate!.Value.ToString("yyyy-MM-dd", null) });
         await CompleteAsync(caller, thread.Unanswered, reason: null, ct);
-        await CreateAsync(caller, json, ct);
+        await CreateAsync(caller, json, ct, notifyPatient: thread.PatientId);
         if (input.OnBehalfOf is not null)
             state.Assign(caller.OrganizationId!, thread.Id, input.OnBehalfOf, me, input.ExpectedAnswerDate);
         return await ThreadAsync(caller, thread.Id, ct);
@@ -316,8 +319,16 @@ public sealed class MessagingService(
         await ExistsAsync($"Patient/{input.PatientId}", ct);
         var json = Build(QuestionKind.Medical, input.PatientId, me, [$"Patient/{input.PatientId}"], topic, text, Accept(input.Attachments), "completed", null);
         json["extension"] = new JsonArray(new JsonObject { ["url"] = KnownEConsult.ClosedForPatient, ["valueBoolean"] = input.CloseForPatient });
-        var created = await CreateAsync(caller, json, ct);
+        var created = await CreateAsync(caller, json, ct, notifyPatient: input.PatientId);
         return new EConsultThread([created]);
+    }
+
+    public bool EmailOnNewMessage(PortalCaller caller) => state.EmailOnNewMessage(caller.RequirePatient());
+
+    public bool SetEmailOnNewMessage(PortalCaller caller, bool value)
+    {
+        state.SetEmailOnNewMessage(caller.RequirePatient(), value);
+        return value;
     }
 
     public IReadOnlyList<ReplyTemplate> Templates(PortalCaller caller)
@@ -457,14 +468,26 @@ public sealed class MessagingService(
         }
     }
 
-    private async Task<EConsultMessage> CreateAsync(PortalCaller caller, JsonObject json, CancellationToken ct)
+    /// <summary>
+    /// Writes one Communication through the resource service; a message from the practice also enqueues the
+    /// patient's "nieuw bericht" e-mail in the same transaction, so it is sent if and only if the message exists.
+    /// </summary>
+    private async Task<EConsultMessage> CreateAsync(PortalCaller caller, JsonObject json, CancellationToken ct, string? notifyPatient = null)
     {
         using var doc = JsonDocument.Parse(json.ToJsonString());
         try
         {
             await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, FhirInteraction.Create, Communication, null, null, doc.RootElement), ct);
-            var outcome = await resources.CreateAsync(Communication, doc, ct);
-            using var stored = JsonDocument.Parse(outcome.Resource.Json!);
+            var validated = resources.Validate(doc.RootElement, Communication);
+            var notification = notifyPatient is null ? null : notifications.For(notifyPatient);
+            var created = await store.WriteAsync(session =>
+            {
+                var stored = resources.CreateIn(session, validated);
+                if (notification is not null)
+                    notifications.Enqueue(session, notification, stored.Id);
+                return stored;
+            }, ct);
+            using var stored = JsonDocument.Parse(created.Json!);
             return EConsultMessage.Parse(stored.RootElement);
         }
         catch (FhirException e)

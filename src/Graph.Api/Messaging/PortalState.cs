@@ -98,4 +98,15 @@ public sealed class PortalState(PortalDb db, TimeProvider time)
 
     public bool DeleteTemplate(string organizationId, string id) =>
         db.Execute("DELETE FROM portal_reply_template WHERE id = @i AND organization_id = @o", ("@i", id), ("@o", organizationId)) > 0;
+
+    /// <summary>Whether the patient wants an e-mail when the practice sends a message; on unless they switched it off.</summary>
+    public bool EmailOnNewMessage(string patientId) =>
+        db.Query("SELECT email_new_message FROM portal_notification_setting WHERE patient_id = @p", r => r.GetInt64(0) != 0, ("@p", patientId))
+            .DefaultIfEmpty(true).First();
+
+    public void SetEmailOnNewMessage(string patientId, bool value) =>
+        db.Execute("""
+            INSERT INTO portal_notification_setting (patient_id, email_new_message, updated_utc) VALUES (@p, @v, @t)
+            ON CONFLICT (patient_id) DO UPDATE SET email_new_message = excluded.email_new_message, updated_utc = excluded.updated_utc
+            """, ("@p", patientId), ("@v", value ? 1 : 0), ("@t", PortalDb.Time(time.GetUtcNow())));
 }

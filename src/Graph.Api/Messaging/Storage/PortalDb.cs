@@ -83,7 +83,9 @@ public sealed class PortalMigrations(PortalDb db, SchemaMigrator migrator) : IHo
     public Task StartAsync(CancellationToken cancellationToken)
     {
         using var connection = db.Open();
-        migrator.Apply(connection, PortalDb.Migrations, immediateTransactions: true);
+        // The outbox table must exist before the first answer is enqueued; the jobs module's scripts are
+        // applied once whoever asks first, so this is a no-op when the host already applied them.
+        migrator.Apply(connection, [.. Jobs.Extensions.Migrations, .. PortalDb.Migrations], immediateTransactions: true);
         return Task.CompletedTask;
     }
 
