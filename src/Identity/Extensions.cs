@@ -90,9 +90,13 @@ public static class Extensions
 }
 
 /// <summary>Rules the data annotations cannot express; each failure names the setting.</summary>
-internal sealed class IdentityOptionsValidator : IValidateOptions<IdentityServerOptions>
+public sealed class IdentityOptionsValidator : IValidateOptions<IdentityServerOptions>
 {
-    public ValidateOptionsResult Validate(string? name, IdentityServerOptions o)
+    public ValidateOptionsResult Validate(string? name, IdentityServerOptions o) =>
+        Problems(o) is { Count: > 0 } failures ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+
+    /// <summary>Also called by the host's start-up checks, so a wrong value stops it with one line.</summary>
+    public static IReadOnlyList<string> Problems(IdentityServerOptions o)
     {
         var failures = new List<string>();
         if (o.Email.Sender == EmailSenderKind.Smtp && string.IsNullOrWhiteSpace(o.Email.SmtpHost))
@@ -103,6 +107,6 @@ internal sealed class IdentityOptionsValidator : IValidateOptions<IdentityServer
             failures.Add("Identity:DigiD:Enabled=true, but DigiD login through an OpenID Connect broker is not available in this version (see README, DigiD)");
         if (Accounts.PasswordRules.Check(o.DemoPassword).Count > 0)
             failures.Add("Identity:DemoPassword does not meet the password rules (10 characters, 1 upper-case, 1 lower-case letter, 2 digits)");
-        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+        return failures;
     }
 }

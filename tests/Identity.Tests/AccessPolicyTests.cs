@@ -78,9 +78,38 @@ public class AccessPolicyTests(IdentityFactory factory) : IClassFixture<Identity
     public async Task PatientA_CannotReachPatientB_BySearch_Include_Chain_Has_OrCompartment(string url)
     {
         var token = await PatientToken("pieter.vandenberg@example.nl", "06-10000003", "patient-pieter-van-den-berg");
-        Assert.Equal(HttpStatusCode.Forbidden, await Get(url, token));
+        // Search applies the caller's compartment restriction to every match, include, chain and _has target:
+        // Pieter gets a searchset with none of Fatima's data (or a 403 where the search cannot be limited).
+        using (var client = factory.Anonymous())
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Authorization = new("Bearer", token);
+            var response = await client.SendAsync(request);
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Forbidden, response.StatusCode.ToString());
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                using var bundle = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                var entries = bundle.RootElement.TryGetProperty("entry", out var e) ? e.EnumerateArray().Select(x => x.ToString()).ToList() : [];
+                Assert.DoesNotContain(entries, x => x.Contains("fatima", StringComparison.OrdinalIgnoreCase));
+            }
+        }
         var system = await factory.SystemTokenAsync();
         Assert.Equal(HttpStatusCode.OK, await Get(url, system));
+    }
+
+    [Fact]
+    public async Task PatientSearch_FindsOwnRecordOnly()
+    {
+        var token = await PatientToken("pieter.vandenberg@example.nl", "06-10000003", "patient-pieter-van-den-berg");
+        using var client = factory.Anonymous();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/fhir/Patient?_revinclude=AllergyIntolerance:patient&_revinclude=Observation:subject");
+        request.Headers.Authorization = new("Bearer", token);
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var bundle = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var entries = bundle.RootElement.GetProperty("entry").EnumerateArray().ToList();
+        Assert.Contains(entries, x => x.GetProperty("fullUrl").GetString()!.EndsWith("Patient/patient-pieter-van-den-berg", StringComparison.Ordinal));
+        Assert.All(entries, x => Assert.DoesNotContain("fatima", x.ToString(), StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

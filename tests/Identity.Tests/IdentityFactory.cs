@@ -12,7 +12,7 @@ namespace Identity.Tests;
 /// The real host over a fresh SQLite file with the demo practice and its accounts, and an outbox folder
 /// of its own. Clients are anonymous; tests obtain tokens through the real endpoints.
 /// </summary>
-public sealed class IdentityFactory : WebApplicationFactory<Program>
+public class IdentityFactory : WebApplicationFactory<Program>
 {
     public IdentityFactory()
     {

@@ -9,6 +9,10 @@ public class StartupConfigurationTests
     [InlineData("--ConnectionStrings:Portal=Data Sorce=x.db", "ConnectionStrings:Portal")]
     [InlineData("--ConnectionStrings:Portal=Data Source=/proc/no-such-place/portal.db", "/proc/no-such-place")]
     [InlineData("--Fhir:MaxBodyBytes=-5", "MaxBodyBytes")]
+    [InlineData("--Identity:DigiD:Enabled=true", "Identity:DigiD:Enabled")]
+    [InlineData("--Identity:Sms:Sender=HttpGateway", "Identity:Sms:GatewayUrl")]
+    [InlineData("--Identity:DemoPassword=kort", "Identity:DemoPassword")]
+    [InlineData("--Identity:AccessTokenMinutes=0", "AccessTokenMinutes")]
     public async Task WrongSetting_StopsWithOneClearLine(string argument, string named)
     {
         using var dir = new TempDirectory();

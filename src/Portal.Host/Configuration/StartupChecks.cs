@@ -18,6 +18,9 @@ public static class StartupChecks
         _ = portal.ParsedRoles;
         Bind<DemoOptions>(configuration, DemoOptions.Section);
         Bind<FhirServerOptions>(configuration, FhirServerOptions.Section);
+        var identity = Bind<Identity.IdentityServerOptions>(configuration, Identity.IdentityServerOptions.Section);
+        if (Identity.IdentityOptionsValidator.Problems(identity) is { Count: > 0 } identityProblems)
+            throw new PortalConfigurationException(string.Join("; ", identityProblems));
         var storage = Bind<StorageOptions>(configuration, StorageOptions.Section);
         if (storage.Provider != StorageProvider.Sqlite)
             throw new PortalConfigurationException($"Storage:Provider={storage.Provider} is not available in this version; use Sqlite");

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+
+namespace Identity.Tests;
+
+public class StaffAccessTests(IdentityFactory factory) : IClassFixture<IdentityFactory>
+{
+    private async Task<string> StaffToken(string email, string phone)
+    {
+        factory.Get<Identity.OAuth.ClientRegistry>().Save("staff-app", "Balie", Identity.OAuth.ClientAuthMethods.None, ["openid fhirUser user/*.cruds"], [OAuthFlow.Redirect]);
+        using var client = factory.Anonymous();
+        var pkce = OAuthFlow.Pkce.New();
+        var consent = await OAuthFlow.LoginAsync(factory, client, OAuthFlow.AuthorizeUrl("openid fhirUser user/*.cruds", pkce).Replace("client_id=test-app", "client_id=staff-app"), email, phone);
+        var code = OAuthFlow.Query((await OAuthFlow.ConsentAsync(client, consent, null)).Headers.Location!, "code");
+        var response = await client.PostAsync("/auth/token", OAuthFlow.Form(("grant_type", "authorization_code"), ("code", code), ("redirect_uri", OAuthFlow.Redirect),
+            ("client_id", "staff-app"), ("code_verifier", pkce.Verifier)));
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    private async Task<HttpStatusCode> Send(HttpMethod method, string url, string token, string? body = null)
+    {
+        using var client = factory.Anonymous();
+        return (await client.SendAsync(IdentityFactory.WithToken(method, url, token,
+            body is null ? null : new StringContent(body, Encoding.UTF8, "application/fhir+json")))).StatusCode;
+    }
+
+    [Fact]
+    public async Task Huisarts_SeesPatientsOfTheOwnPractice_NotThoseOfAnotherPractice()
+    {
+        var system = await factory.SystemTokenAsync();
+        Assert.Equal(HttpStatusCode.Created, await Send(HttpMethod.Put, "/fhir/Patient/patient-elders", system,
+            """{"resourceType":"Patient","id":"patient-elders","name":[{"family":"Elders"}],"managingOrganization":{"reference":"Organization/andere-praktijk"}}"""));
+        var gp = await StaffToken("anna.devries@praktijkdelinde.nl", "06-10000011");
+        Assert.Equal(HttpStatusCode.OK, await Send(HttpMethod.Get, "/fhir/Patient/patient-pieter-van-den-berg", gp));
+        Assert.Equal(HttpStatusCode.OK, await Send(HttpMethod.Get, "/fhir/Observation/lab-pieter-hba1c-2", gp));
+        Assert.Equal(HttpStatusCode.Forbidden, await Send(HttpMethod.Get, "/fhir/Patient/patient-elders", gp));
+        Assert.Equal(HttpStatusCode.Forbidden, await Send(HttpMethod.Post, "/fhir/Observation", gp,
+            """{"resourceType":"Observation","status":"final","code":{"text":"RR"},"subject":{"reference":"Patient/patient-elders"}}"""));
+        Assert.Equal(HttpStatusCode.Created, await Send(HttpMethod.Post, "/fhir/Observation", gp,
+            """{"resourceType":"Observation","status":"final","code":{"text":"RR"},"subject":{"reference":"Patient/patient-pieter-van-den-berg"}}"""));
+    }
+
+    [Fact]
+    public async Task Bundles_AndConditionalWrites_AreForSystemClientsOnly()
+    {
+        var gp = await StaffToken("bram.jansen@praktijkdelinde.nl", "06-10000012");
+        Assert.Equal(HttpStatusCode.Forbidden, await Send(HttpMethod.Post, "/fhir", gp, """{"resourceType":"Bundle","type":"batch","entry":[]}"""));
+        Assert.Equal(HttpStatusCode.Forbidden, await Send(HttpMethod.Delete, "/fhir/Observation?code=x", gp));
+    }
+}
+
+/// <summary>The same host with a login limit of 3 posts per minute per address.</summary>
+public sealed class RateLimitedFactory : IdentityFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Identity:RateLimit:LoginPerMinute", "3");
+        builder.UseSetting("Identity:RateLimit:TokenPerMinute", "3");
+    }
+}
+
+public class RateLimitTests(RateLimitedFactory factory) : IClassFixture<RateLimitedFactory>
+{
+    [Fact]
+    public async Task LoginAndTokenEndpoints_AnswerTooManyRequests_PastTheLimit()
+    {
+        using var client = factory.Anonymous();
+        var login = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+            login.Add((await client.PostAsync("/auth/login", OAuthFlow.Form(("authorization", "x"), ("email", "a@b.nl"), ("password", "p")))).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, login[3]);
+        var token = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+            token.Add((await client.PostAsync("/auth/token", OAuthFlow.Form(("grant_type", "client_credentials")))).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, token[3]);
+    }
+}
