@@ -1,4 +1,5 @@
 using Fhir.Server.Store;
+using Identity.Messaging;
 using Jobs.Notifications;
 using Jobs.Scheduling;
 using Jobs.Storage;
@@ -37,16 +38,9 @@ public static class Extensions
     {
         services.AddNotificationOutbox(configuration);
         services.TryAddSingleton<INotificationTransport>(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
-            return o.Transport switch
-            {
-                NotificationTransportKind.File => new FileNotificationTransport(o.OutboxPath!),
-                _ => (INotificationTransport?)sp.GetService<SenderNotificationTransport>()
-                     ?? throw new OptionsValidationException(JobsOptions.Section, typeof(JobsOptions),
-                         ["Jobs:Transport=Senders needs the identity module's e-mail and SMS senders, which are not registered"]),
-            };
-        });
+            sp.GetService<IEmailSender>() is { } email && sp.GetService<ISmsSender>() is { } sms
+                ? new SenderNotificationTransport(email, sms)
+                : new FileNotificationTransport(sp.GetRequiredService<IOptions<JobsOptions>>().Value.OutboxPath!));
         services.TryAddSingleton<NotificationDispatcher>();
 
         var jobs = new JobsOptions();

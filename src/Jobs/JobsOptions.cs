@@ -40,15 +40,6 @@ public sealed class JobsOptions
     [Range(2, 86_400)]
     public int LeaseSeconds { get; set; } = 120;
 
-    /// <summary>The folder of the file transport (one file per notification); defaults to Identity:OutboxPath or ./data/outbox.</summary>
+    /// <summary>Folder for file delivery when the identity module's senders are not registered; defaults to Identity:OutboxPath or ./data/outbox.</summary>
     public string? OutboxPath { get; set; }
-
-    /// <summary><c>File</c> (the embedded default) or <c>Senders</c> (the configured e-mail and SMS senders).</summary>
-    public NotificationTransportKind Transport { get; set; } = NotificationTransportKind.File;
-}
-
-public enum NotificationTransportKind
-{
-    File,
-    Senders,
 }

@@ -44,7 +44,7 @@ sealed class Recording(INotificationTransport inner, string? log, int crashAfter
 {
     private int _sends;
 
-    public bool IsIdempotent => inner.IsIdempotent;
+    public bool IsIdempotentFor(NotificationKind kind) => inner.IsIdempotentFor(kind);
 
     public async Task SendAsync(OutgoingNotification notification, CancellationToken ct)
     {

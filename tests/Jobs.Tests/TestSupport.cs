@@ -77,7 +77,7 @@ public sealed class RecordingTransport(bool idempotent = true) : INotificationTr
 
     private int _calls;
 
-    public bool IsIdempotent => idempotent;
+    public bool IsIdempotentFor(NotificationKind kind) => idempotent;
 
     public async Task SendAsync(OutgoingNotification notification, CancellationToken ct)
     {

@@ -12,7 +12,7 @@ public sealed class FileNotificationTransport(string folder) : INotificationTran
 {
     public string Folder { get; } = Path.GetFullPath(folder);
 
-    public bool IsIdempotent => true;
+    public bool IsIdempotentFor(NotificationKind kind) => true;
 
     public string PathOf(OutgoingNotification n)
     {

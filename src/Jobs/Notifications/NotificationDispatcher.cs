@@ -106,7 +106,7 @@ public sealed class NotificationDispatcher(
         var o = options.Value;
         var n = claimed.Notification;
         using var connection = database.Open();
-        if (claimed.WasSending && !transport.IsIdempotent)
+        if (claimed.WasSending && !transport.IsIdempotentFor(n.Kind))
         {
             logger.LogWarning("Notification {Id} ({Kind} to {Recipient}) was being sent when an instance stopped; marked failed", n.Id, n.Kind, n.Recipient);
             return MarkFailed(connection, n.Id, UnknownOutcome) ? Outcome.Failed : Outcome.Lost;
