@@ -12,10 +12,17 @@ using Microsoft.Extensions.Options;
 
 namespace Fhir.Server.Search;
 
-/// <summary>Whose data a caller may find: null means everyone's; otherwise only the patient compartments of these patients.</summary>
-public sealed record SearchRestriction(IReadOnlyCollection<string>? PatientIds)
+/// <summary>
+/// Whose data a caller may find (from the access policy): with <see cref="PatientIds"/> only resources in
+/// those patients' compartments; with <see cref="OrganizationId"/> only patient data of patients managed by
+/// that organisation (other types stay open); with neither, everything.
+/// https://hl7.org/fhir/R4/compartmentdefinition-patient.html
+/// </summary>
+public sealed record SearchRestriction(IReadOnlyCollection<string>? PatientIds, string? OrganizationId = null)
 {
-    public static readonly SearchRestriction None = new((IReadOnlyCollection<string>?)null);
+    public static readonly SearchRestriction None = new(null, null);
+
+    public bool IsNone => PatientIds is null && OrganizationId is null;
 }
 
 /// <summary>
@@ -91,8 +98,8 @@ public sealed class FhirSearch(
                 EnsureType(t);
         }
         var builder = new ConditionBuilder(registry, input.BaseUrl, clock);
-        Func<string, Condition?>? restriction = input.Restriction?.PatientIds is { } patients
-            ? t => builder.PatientCompartment(t, patients)
+        Func<string, Condition?>? restriction = input.Restriction is { IsNone: false } r
+            ? t => builder.Restriction(t, r)
             : null;
         builder.Restrict = restriction;
         var conditions = builder.Build(types ?? [.. definitions.ResourceTypes.Order(StringComparer.Ordinal)], request);
@@ -106,7 +113,9 @@ public sealed class FhirSearch(
         {
             if (types is null)
                 throw new FhirException(403, IssueCodes.Forbidden, "A system-wide search needs _type when access is limited to a patient's record");
-            conditions.Add(new AnyCondition(types.Select(t => restriction(t)!).ToList()));
+            var perType = types.Select(t => (Type: t, Condition: restriction(t))).ToList();
+            conditions.Add(new RowCondition((a, p) => "(" + string.Join(" OR ", perType.Select(x =>
+                $"({a}.type = {p.Add(x.Type)} AND {x.Condition?.Test(a, p) ?? "1"})")) + ")"));
         }
 
         var page = WithReader(c =>

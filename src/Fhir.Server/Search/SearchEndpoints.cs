@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Fhir.Server.Features.Capabilities;
 using Fhir.Server.Features.Outcomes;
+using Fhir.Server.Features.Security;
 using Fhir.Server.Rest;
 using Fhir.Server.Search.Indexing;
 using Fhir.Server.Search.Parsing;
@@ -24,11 +25,11 @@ public static class SearchEndpoints
 
     public static RouteGroupBuilder MapFhirSearch(this RouteGroupBuilder fhir)
     {
-        fhir.MapGet("", SystemSearch);
-        fhir.MapPost("/_search", SystemSearchPost);
-        fhir.MapGet("/{type}", TypeSearch);
-        fhir.MapPost("/{type}/_search", TypeSearchPost);
-        fhir.MapGet("/{type}/{id}/{compartmentType}", CompartmentSearch);
+        fhir.MapGet("", SystemSearch).WithMetadata(new AppliesSearchRestrictionAttribute());
+        fhir.MapPost("/_search", SystemSearchPost).WithMetadata(new AppliesSearchRestrictionAttribute());
+        fhir.MapGet("/{type}", TypeSearch).WithMetadata(new AppliesSearchRestrictionAttribute());
+        fhir.MapPost("/{type}/_search", TypeSearchPost).WithMetadata(new AppliesSearchRestrictionAttribute());
+        fhir.MapGet("/{type}/{id}/{compartmentType}", CompartmentSearch).WithMetadata(new AppliesSearchRestrictionAttribute());
         fhir.MapPost("/{type}/$reindex", Reindex);
 
         var contributions = ((IEndpointRouteBuilder)fhir).ServiceProvider.GetRequiredService<CapabilityContributions>();
@@ -76,14 +77,18 @@ public static class SearchEndpoints
         return Respond(context, search, compartmentType, Query(context), ("Patient", id));
     }
 
-    private static Task Respond(HttpContext context, FhirSearch search, string? type, List<SearchArgument> arguments, (string, string)? compartment)
+    private static async Task Respond(HttpContext context, FhirSearch search, string? type, List<SearchArgument> arguments, (string, string)? compartment)
     {
         var baseUrl = FhirRequest.BaseUrl(context);
         var path = baseUrl + context.Request.Path.Value![FhirEndpoints.Prefix.Length..];
         if (path.EndsWith("/_search", StringComparison.Ordinal))
             path = path[..^"/_search".Length];
-        var input = new SearchInput(type, arguments, baseUrl, path.TrimEnd('/'), Strict(context), compartment);
-        return FhirResponses.WriteBytesAsync(context, search.Search(input));
+        // Every match, _include, _revinclude, chain and _has target is limited to what the caller may see.
+        var policy = context.RequestServices.GetRequiredService<IFhirAccessPolicy>();
+        var allowed = await policy.GetSearchRestrictionAsync(context.User, type, context.RequestAborted);
+        var restriction = new SearchRestriction(allowed.PatientIds, allowed.OrganizationId);
+        var input = new SearchInput(type, arguments, baseUrl, path.TrimEnd('/'), Strict(context), compartment, restriction);
+        await FhirResponses.WriteBytesAsync(context, search.Search(input));
     }
 
     /// <summary>https://hl7.org/fhir/R4/search.html#errors: Prefer: handling=strict or lenient (the default).</summary>

@@ -202,6 +202,26 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             priority: 0);
     }
 
+    /// <summary>What a restricted caller may see of <paramref name="type"/>; null when the type is not restricted.</summary>
+    public Condition? Restriction(string type, SearchRestriction restriction)
+    {
+        if (restriction.PatientIds is { } patients)
+            return patients.Count == 0 ? new RowCondition((_, _) => "0") : PatientCompartment(type, patients);
+        if (restriction.OrganizationId is not { } organization)
+            return null;
+        var managedBy = ParamKey.For("Patient", "organization");
+        if (type == "Patient")
+            return new IndexCondition("ix_reference", [managedBy], [(i, p) => $"{i}.ref_type = 'Organization' AND {i}.ref_id = {p.Add(organization)}"], 1);
+        if (!Definitions.GetCompartment("Patient").TryGetValue(type, out var parameters))
+            return null;
+        var pids = parameters.Where(c => registry.Find(type, c) is not null).Select(c => ParamKey.For(type, c)).ToArray();
+        if (pids.Length == 0)
+            return null;
+        return new IndexCondition("ix_reference", pids, [(i, p) =>
+            $"{i}.ref_type = 'Patient' AND EXISTS (SELECT 1 FROM search_resource pt CROSS JOIN ix_reference o ON o.rid = pt.rid " +
+            $"WHERE pt.type = 'Patient' AND pt.id = {i}.ref_id AND o.pid = {managedBy} AND o.ref_id = {p.Add(organization)} AND o.ref_type = 'Organization')"], 9);
+    }
+
     /// <summary>Conditions that put a resource of <paramref name="type"/> in the compartment of the given patients.</summary>
     public Condition PatientCompartment(string type, IReadOnlyCollection<string> patientIds)
     {
