@@ -38,8 +38,15 @@ public class StaffAccessTests(IdentityFactory factory) : IClassFixture<IdentityF
         Assert.Equal(HttpStatusCode.Forbidden, await Send(HttpMethod.Get, "/fhir/Patient/patient-elders", gp));
         Assert.Equal(HttpStatusCode.Forbidden, await Send(HttpMethod.Post, "/fhir/Observation", gp,
             """{"resourceType":"Observation","status":"final","code":{"text":"RR"},"subject":{"reference":"Patient/patient-elders"}}"""));
-        Assert.Equal(HttpStatusCode.Created, await Send(HttpMethod.Post, "/fhir/Observation", gp,
-            """{"resourceType":"Observation","status":"final","code":{"text":"RR"},"subject":{"reference":"Patient/patient-pieter-van-den-berg"}}"""));
+        Assert.Equal(HttpStatusCode.Created, await Send(HttpMethod.Put, "/fhir/Observation/rr-pieter", gp,
+            """{"resourceType":"Observation","id":"rr-pieter","status":"final","code":{"text":"RR"},"subject":{"reference":"Patient/patient-pieter-van-den-berg"}}"""));
+        using var client = factory.Anonymous();
+        var move = IdentityFactory.WithToken(HttpMethod.Patch, "/fhir/Observation/rr-pieter", gp,
+            new StringContent("""[{"op":"replace","path":"/subject/reference","value":"Patient/patient-elders"}]""", Encoding.UTF8, "application/json-patch+json"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(move)).StatusCode);
+        var fine = IdentityFactory.WithToken(HttpMethod.Patch, "/fhir/Observation/rr-pieter", gp,
+            new StringContent("""[{"op":"replace","path":"/status","value":"amended"}]""", Encoding.UTF8, "application/json-patch+json"));
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(fine)).StatusCode);
     }
 
     [Fact]

@@ -51,7 +51,11 @@ public sealed class FhirAccessFilter : IEndpointFilter
             {
                 var stored = await context.RequestServices.GetRequiredService<IResourceStore>().ReadAsync(type, id, context.RequestAborted);
                 if (stored is { IsDeleted: false, Json: not null })
+                {
                     current = JsonDocument.Parse(stored.Json);
+                    if (interaction == FhirInteraction.Patch)
+                        incoming = await PatchedAsync(context, stored.Json);
+                }
             }
             if (interaction is FhirInteraction.Create or FhirInteraction.Update && type is not null && !pattern.Contains('$'))
             {
@@ -81,6 +85,26 @@ public sealed class FhirAccessFilter : IEndpointFilter
             incoming?.Dispose();
         }
         return await next(invocation);
+    }
+
+    /// <summary>What a JSON Patch would make of the resource, so that a patch cannot move data to another patient.</summary>
+    private static async Task<JsonDocument?> PatchedAsync(HttpContext context, byte[] json)
+    {
+        context.Request.EnableBuffering();
+        var body = await FhirRequest.ReadBodyAsync(context, KnownMediaTypes.JsonPatch);
+        context.Request.Body.Position = 0;
+        try
+        {
+            var patched = JsonDocument.Parse(Features.Resources.JsonPatch.Parse(body).ApplyTo(json));
+            if (patched.RootElement.ValueKind == JsonValueKind.Object)
+                return patched;
+            patched.Dispose();
+        }
+        catch (Exception ex) when (ex is JsonException or Outcomes.FhirException)
+        {
+            // The handler answers a patch that does not apply with its own error.
+        }
+        return null;
     }
 
     private static FhirInteraction Classify(string method, string pattern, bool hasId)
