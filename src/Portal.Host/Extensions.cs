@@ -1,6 +1,7 @@
 using Fhir.Server;
 using Graph.Api;
 using Identity;
+using Jobs;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Portal.Host.Configuration;
 using Portal.Host.Demo;
@@ -19,6 +20,9 @@ public static class Extensions
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
         services.AddFhirServer(builder.Configuration);
         services.AddIdentityServer(builder.Configuration);
+        services.AddNotificationOutbox(builder.Configuration);
+        if (PortalOptions.ParseRoles(builder.Configuration[$"{PortalOptions.Section}:Roles"] ?? "all").HasFlag(PortalRoles.Jobs))
+            services.AddPortalJobs(builder.Configuration);
         services.AddGraphApi(builder.Configuration);
         services.AddSingleton<DemoPractice>();
         services.AddSingleton<DemoAccounts>();
