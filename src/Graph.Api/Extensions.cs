@@ -1,6 +1,7 @@
 using Graph.Api.Messaging;
 using Graph.Api.Messaging.Storage;
 using Graph.Engine.Http;
+using Identity.Access;
 using Microsoft.AspNetCore.Builder;
 using Jobs;
 using Microsoft.AspNetCore.Routing;
@@ -24,7 +25,14 @@ public static class Extensions
         return services;
     }
 
-    /// <summary>POST/GET /graphql. Bodies may carry attachments (base64), hence the larger limit.</summary>
-    public static IEndpointConventionBuilder MapGraphApi(this IEndpointRouteBuilder endpoints, string pattern = "/graphql") =>
-        endpoints.MapGraphQL(pattern, o => o.MaxRequestBodyBytes = 4 * (Attachments.MaxBytes * Attachments.MaxPerMessage / 3 + 1024));
+    /// <summary>
+    /// POST/GET /graphql with the caller's bearer token read by the identity module's middleware, as on /fhir.
+    /// Bodies may carry attachments (base64), hence the larger limit.
+    /// </summary>
+    public static WebApplication MapGraphApi(this WebApplication app, string pattern = "/graphql")
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(pattern), branch => branch.UseMiddleware<BearerTokenMiddleware>());
+        app.MapGraphQL(pattern, o => o.MaxRequestBodyBytes = 4 * (Attachments.MaxBytes * Attachments.MaxPerMessage / 3 + 1024));
+        return app;
+    }
 }

@@ -40,6 +40,8 @@ public sealed class PortalApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Demo:SlotDays", "1");
         builder.UseSetting("Identity:OutboxPath", Path.Combine(DataDirectory, "outbox"));
+        builder.UseSetting("Identity:RateLimit:LoginPerMinute", "100000");
+        builder.UseSetting("Identity:RateLimit:TokenPerMinute", "100000");
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton(sp => new CountingSearch(sp.GetRequiredService<FhirSearch>()));
