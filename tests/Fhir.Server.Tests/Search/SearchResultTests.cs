@@ -43,6 +43,23 @@ public class SearchResultTests(SearchFixture f) : IClassFixture<SearchFixture>
         Assert.Equal(["o3", "o1", "o2", "o4"], ids);
     }
 
+    [Theory]
+    [InlineData("/fhir/Observation?_sort=-date&_count=2", "o3,o1,o2,o4,o5")]
+    [InlineData("/fhir/Observation?_sort=date&_count=2", "o2,o1,o3,o4,o5")]
+    [InlineData("/fhir/Observation?_sort=date,-_id&_count=3", "o2,o1,o3,o5,o4")]
+    public async Task Sort_WalkingTheDateIndex_ThenTheResourcesWithoutDate(string url, string expected)
+    {
+        var ids = new List<string>();
+        string? next = url;
+        while (next is not null)
+        {
+            var bundle = await f.Search(next);
+            ids.AddRange(SearchFixture.IdsOf(bundle));
+            next = Link(bundle, "next");
+        }
+        Assert.Equal(expected.Split(','), ids);
+    }
+
     [Fact]
     public async Task Include_AddsReferencedResources()
     {
@@ -106,6 +123,9 @@ public class SearchResultTests(SearchFixture f) : IClassFixture<SearchFixture>
         Assert.False(none.TryGetProperty("total", out _));
         var accurate = await f.Search("/fhir/Observation?_count=1&_total=accurate");
         Assert.Equal(5, accurate.GetProperty("total").GetInt32());
+        Assert.Equal(5, (await f.Search("/fhir/Observation?_count=1&_total=estimate")).GetProperty("total").GetInt32());
+        Assert.False((await f.Search("/fhir/Observation?_count=1")).TryGetProperty("total", out _));
+        Assert.Equal(5, (await f.Search("/fhir/Observation")).GetProperty("total").GetInt32());
 
         var elements = await f.Search("/fhir/Patient?_id=p1&_elements=birthDate");
         var patient = elements.GetProperty("entry")[0].GetProperty("resource");

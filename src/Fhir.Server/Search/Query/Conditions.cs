@@ -184,6 +184,13 @@ public static class SqlFilter
 
     public const int ProbeCap = 1000;
 
+    /// <summary>The driver set of the last (outermost) WHERE built on this thread, and its capped count if it was probed.</summary>
+    [ThreadStatic]
+    public static string? LastDriverSet;
+
+    [ThreadStatic]
+    public static long? LastDriverCount;
+
     /// <summary>A candidate this small drives without probing the less likely ones.</summary>
     public const int SmallSet = 100;
 
@@ -205,6 +212,7 @@ public static class SqlFilter
                 if (Probe is null && candidates.Count > 0)
                     break;
             }
+            long? driverCount = null;
             if (candidates.Count > 1 && Probe is { } probe)
             {
                 // The smallest set drives; priority breaks ties (a capped count costs at most ProbeCap index rows).
@@ -218,11 +226,14 @@ public static class SqlFilter
                         break;
                 }
                 (driver, driverSet) = candidates[best.Index];
+                driverCount = best.Count;
             }
             else if (candidates.Count > 0)
             {
                 (driver, driverSet) = candidates[0];
             }
+            LastDriverSet = driverSet;
+            LastDriverCount = driverCount;
         }
         if (driverSet is not null)
         {

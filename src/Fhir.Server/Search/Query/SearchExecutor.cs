@@ -28,7 +28,11 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     private const int MaxIncludeRounds = 4;
     private const int MaxIncluded = 2000;
 
-    private sealed record SortColumn(string Expression, bool Descending, bool Numeric);
+    /// <summary>A sort key; <see cref="DatePids"/> is set for a date parameter, whose index can drive the page in sort order.</summary>
+    private sealed record SortColumn(string Expression, bool Descending, bool Numeric, string? DatePids = null);
+
+    /// <summary>_total=estimate counts up to ten times this many; beyond it the Bundle carries no total (https://hl7.org/fhir/R4/search.html#total).</summary>
+    private const int DefaultTotalCap = 1000;
 
     /// <summary>Ids of resources meeting the conditions, in rid order, at most <paramref name="limit"/>.</summary>
     public List<string> FindIds(SqliteConnection connection, IReadOnlyList<string> types, IReadOnlyList<Condition> conditions, int limit)
@@ -53,24 +57,27 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         var where = WhereWithProbe(connection, types, conditions, filterParams);
 
         long? total = null;
-        var wantTotal = request.Summary == SummaryMode.Count || request.Total == TotalMode.Accurate
-            || (request.Cursor is null && request.Total is TotalMode.Default or TotalMode.Estimate);
+        // By default the total comes free with a single page; counting a large result costs more than the page.
+        var wantTotal = request.Summary == SummaryMode.Count || request.Total is TotalMode.Accurate or TotalMode.Estimate || count == 0;
         var matches = new List<SearchHit>();
         string? next = null, previous = null;
         if (count > 0 && request.Summary != SummaryMode.Count)
         {
-            var (sql, p) = PageQuery(sort, where, filterParams, after, backward, count);
-            var rows = new List<(SearchHit Hit, object[] Keys)>();
-            using (var cmd = Command(connection, sql, p))
-            using (var reader = cmd.ExecuteReader())
+            List<(SearchHit Hit, object[] Keys)>? rows = null;
+            if (!backward && sort.Count > 0 && sort[0].DatePids is not null && DriverIsLarge(connection, filterParams))
             {
-                while (reader.Read())
-                {
-                    var keyValues = new object[sort.Count];
-                    for (var k = 0; k < sort.Count; k++)
-                        keyValues[k] = reader.GetValue(3 + k);
-                    rows.Add((new SearchHit(reader.GetInt64(0), reader.GetString(2), reader.GetString(1)), keyValues));
-                }
+                // Walk the date index in sort order and stop after one page, instead of sorting every candidate.
+                var tests = new SqlParams();
+                var filter = SqlFilter.Where("a", types, conditions, tests, allowDriver: false, joined: true);
+                var (sortSql, sortParams) = SortDrivenPageQuery(sort, filter, tests, after, count);
+                rows = ReadRows(connection, sortSql, sortParams, sort.Count);
+                if (rows.Count <= count)
+                    rows = null; // the end of the values: resources without one come after, so let the general query finish
+            }
+            if (rows is null)
+            {
+                var (sql, p) = PageQuery(sort, where, filterParams, after, backward, count);
+                rows = ReadRows(connection, sql, p, sort.Count);
             }
             var more = rows.Count > count;
             if (more)
@@ -93,11 +100,69 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         }
         if (wantTotal && request.Total != TotalMode.None || request.Summary == SummaryMode.Count)
         {
-            using var cmd = Command(connection, $"SELECT COUNT(*) FROM search_resource a WHERE {where}", filterParams);
+            var exact = request.Total != TotalMode.Estimate;
+            var cap = request.Total == TotalMode.Estimate ? 10 * DefaultTotalCap : DefaultTotalCap;
+            var sql = exact
+                ? $"SELECT COUNT(*) FROM search_resource a WHERE {where}"
+                : $"SELECT COUNT(*) FROM (SELECT 1 FROM search_resource a WHERE {where} LIMIT {cap + 1})";
+            using var cmd = Command(connection, sql, filterParams);
             total = (long)cmd.ExecuteScalar()!;
+            if (!exact && total > cap)
+                total = null;
         }
         var included = Includes(connection, matches, request, restriction);
         return new SearchPage(matches, included, total, next, previous);
+    }
+
+    private static List<(SearchHit Hit, object[] Keys)> ReadRows(SqliteConnection connection, string sql, SqlParams p, int keys)
+    {
+        var rows = new List<(SearchHit Hit, object[] Keys)>();
+        using var cmd = Command(connection, sql, p);
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            var keyValues = new object[keys];
+            for (var k = 0; k < keys; k++)
+                keyValues[k] = reader.GetValue(3 + k);
+            rows.Add((new SearchHit(reader.GetInt64(0), reader.GetString(2), reader.GetString(1)), keyValues));
+        }
+        return rows;
+    }
+
+    /// <summary>True when the query has no driver or its driver set reached the probe cap.</summary>
+    private static bool DriverIsLarge(SqliteConnection connection, SqlParams filterParams)
+    {
+        if (SqlFilter.LastDriverSet is not { } set)
+            return true;
+        if (SqlFilter.LastDriverCount is { } known)
+            return known >= SqlFilter.ProbeCap;
+        using var cmd = Command(connection, $"SELECT COUNT(*) FROM ({set} LIMIT {SqlFilter.ProbeCap})", filterParams);
+        return (long)cmd.ExecuteScalar()! >= SqlFilter.ProbeCap;
+    }
+
+    /// <summary>
+    /// The page read from the date index of the first sort key in its order: each resource once, at the
+    /// value its sort key takes (its earliest or latest low), with the same keys as <see cref="PageQuery"/>
+    /// so the cursors of both plans are interchangeable.
+    /// </summary>
+    private static (string Sql, SqlParams Params) SortDrivenPageQuery(List<SortColumn> sort, string filter, SqlParams tests, object[]? after, int count)
+    {
+        var p = new SqlParams();
+        p.Values.AddRange(tests.Values);
+        var first = sort[0];
+        var aggregate = first.Descending ? "MAX" : "MIN";
+        var keys = string.Concat(sort.Skip(1).Select((s, n) => $", {s.Expression} AS k{n + 1}"));
+        var sql = new StringBuilder(
+            $"SELECT rid, id, type, k0{string.Concat(sort.Skip(1).Select((_, n) => $", k{n + 1}"))} FROM (" +
+            $"SELECT a.rid, a.id, a.type, d.low AS k0{keys} FROM ix_date d CROSS JOIN search_resource a ON a.rid = d.rid " +
+            $"WHERE d.pid IN ({first.DatePids}) AND d.low = (SELECT {aggregate}(d2.low) FROM ix_date d2 WHERE d2.rid = d.rid AND d2.pid IN ({first.DatePids})) " +
+            $"AND NOT EXISTS (SELECT 1 FROM ix_date d3 WHERE d3.rid = d.rid AND d3.pid IN ({first.DatePids}) AND d3.low = d.low AND (d3.high < d.high OR (d3.high = d.high AND d3.pid < d.pid))) " +
+            $"AND {filter}) a");
+        if (after is not null)
+            sql.Append(" WHERE ").Append(Keyset(sort, after, false, p));
+        sql.Append(" ORDER BY ").Append(string.Concat(sort.Select((s, n) => $"k{n}{(s.Descending ? " DESC" : "")}, ")))
+            .Append("rid LIMIT ").Append(count + 1);
+        return (sql.ToString(), p);
     }
 
     /// <summary>The WHERE clause, with the driver of each level chosen by counting candidate sets on this connection.</summary>
@@ -136,7 +201,13 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     {
         var filterParams = new SqlParams();
         var where = WhereWithProbe(connection, types, conditions, filterParams);
-        var (sql, p) = PageQuery(SortColumns(types, request), where, filterParams, null, false, request.Count ?? 50);
+        var sort = SortColumns(types, request);
+        var (sql, p) = PageQuery(sort, where, filterParams, null, false, request.Count ?? 50);
+        if (sort.Count > 0 && sort[0].DatePids is not null && DriverIsLarge(connection, filterParams))
+        {
+            var tests = new SqlParams();
+            (sql, p) = SortDrivenPageQuery(sort, SqlFilter.Where("a", types, conditions, tests, allowDriver: false, joined: true), tests, null, request.Count ?? 50);
+        }
         using var cmd = Command(connection, "EXPLAIN QUERY PLAN " + sql, p);
         using var reader = cmd.ExecuteReader();
         var plan = new List<string>();
@@ -177,7 +248,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
                 "string" => ("value", false),
                 "token" => ("code", false),
                 "reference" => ("ref_type || '/' || ref_id", false),
-                "date" => (key.Descending ? "high" : "low", true),
+                "date" => ("low", true),
                 "number" => ("value", true),
                 "quantity" => ("low", true),
                 _ => ("uri", false),
@@ -190,7 +261,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
                 _ => "''",
             };
             columns.Add(new SortColumn($"COALESCE((SELECT {aggregate}({column}) FROM {table} s WHERE s.rid = a.rid AND s.pid IN ({pids})), {missing})",
-                key.Descending, numeric));
+                key.Descending, numeric, parameter.Type == "date" ? pids : null));
         }
         return columns;
     }
