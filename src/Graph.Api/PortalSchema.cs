@@ -13,7 +13,8 @@ namespace Graph.Api;
 /// <summary>A thread as the caller sees it; resolvers of its fields read from here.</summary>
 public sealed record ThreadView(EConsultThread Thread, PortalCaller Caller);
 
-public sealed record MessageView(EConsultMessage Message, ThreadView Thread, MessageState State);
+/// <summary>A message with the caller's read/deleted marks; null when they are still to be fetched (one batch per request).</summary>
+public sealed record MessageView(EConsultMessage Message, ThreadView Thread, MessageState? State);
 
 /// <summary>
 /// Binds schema.graphql to the portal services. Lists are cursor connections; names and assignments
@@ -149,7 +150,7 @@ public static class PortalSchema
         .Bind<ThreadView>("Thread", "topic", (t, _) => t.Thread.Topic)
         .Bind<ThreadView>("Thread", "patient", (t, ctx) => Party(ctx, $"Patient/{t.Thread.PatientId}"))
         .Bind<ThreadView>("Thread", "recipient", (t, ctx) => t.Thread.PracticeRecipient is { } r ? Party(ctx, r) : null)
-        .Bind<ThreadView>("Thread", "messages", (t, _) => t.Thread.Messages.Select(m => new MessageView(m, t, new MessageState(false, false))).ToList())
+        .Bind<ThreadView>("Thread", "messages", (t, _) => t.Thread.Messages.Select(m => new MessageView(m, t, null)).ToList())
         .Bind<ThreadView>("Thread", "status", (t, _) =>
             t.Thread.AwaitingAnswer ? "AWAITING_ANSWER"
             : t.Thread.AwaitingFollowUp ? "AWAITING_FOLLOW_UP"
@@ -179,8 +180,8 @@ public static class PortalSchema
         .Bind<MessageView>("Message", "sent", (m, _) => Utc(m.Message.Sent))
         .Bind<MessageView>("Message", "sentLocal", (m, _) =>
             DutchCalendar.ToLocal(Instant.FromDateTimeOffset(m.Message.Sent)).ToString("d-M-yyyy HH:mm", CultureInfo.GetCultureInfo("nl-NL")))
-        .Bind<MessageView>("Message", "read", (m, _) => m.State.Read)
-        .Bind<MessageView>("Message", "deleted", (m, _) => m.State.Deleted);
+        .Bind<MessageView>("Message", "read", (m, ctx) => m.State is { } s ? (object)s.Read : FlagAsync(m, ctx, read: true))
+        .Bind<MessageView>("Message", "deleted", (m, ctx) => m.State is { } s ? (object)s.Deleted : FlagAsync(m, ctx, read: false));
 
     private static async Task<Dictionary<string, object?>?> AssigneeAsync(ThreadView t, ResolverContext ctx)
     {
@@ -195,6 +196,17 @@ public static class PortalSchema
             ? new Dictionary<string, ThreadAssignment>()
             : new Dictionary<string, ThreadAssignment> { [assignment.ThreadId] = assignment });
         return reference is null ? null : await PartyAsync(ctx, reference);
+    }
+
+    private static async Task<bool> FlagAsync(MessageView m, ResolverContext ctx, bool read)
+    {
+        var user = m.Thread.Caller.FhirUser;
+        if (!m.Thread.Caller.IsPatient || user is null)
+            return false;
+        var state = ctx.Service<PortalState>();
+        var states = ctx.DataLoader<string, MessageState>("messageState", (ids, _) => Task.FromResult(state.States(user, ids)));
+        var current = await states.LoadAsync(m.Message.Id);
+        return current is not null && (read ? current.Read : current.Deleted);
     }
 
     private static MessagingService Messaging(ResolverContext ctx) => ctx.Service<MessagingService>();

@@ -144,6 +144,9 @@ public sealed class EConsultApiTests(PortalApiFactory host) : IClassFixture<Port
         var first = (await FolderAsync(Fatima, "INBOX"))[0].Str("id");
         await host.GraphAsync(Patient(Fatima), "mutation($ids: [ID!]!) { markRead(ids: $ids) { id read } }", new { ids = new[] { first } });
         Assert.Equal(1, (await host.GraphAsync(Patient(Fatima), "{ unreadCount }")).Data("unreadCount").GetInt32());
+        var marks = (await host.GraphAsync(Patient(Fatima), "query($id: ID!) { thread(id: $id) { messages { id read fromPatient } } }", new { id }))
+            .Data("thread").GetProperty("messages").EnumerateArray().Where(m => !m.GetProperty("fromPatient").GetBoolean()).ToList();
+        Assert.Equal([first], marks.Where(m => m.GetProperty("read").GetBoolean()).Select(m => m.Str("id")));
 
         await host.GraphAsync(Patient(Fatima), "mutation($id: ID!) { deleteMessage(id: $id) { id deleted } }", new { id = first });
         Assert.DoesNotContain(await FolderAsync(Fatima, "INBOX"), m => m.Str("id") == first);
