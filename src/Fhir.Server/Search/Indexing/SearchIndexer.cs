@@ -36,16 +36,13 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
     public Rows Extract(string type, JsonElement resource)
     {
         var rows = new Rows();
-        var parameters = registry.Extracted(type).ToList();
-        var custom = parameters.Where(registry.IsCustom).ToList();
-        var overridden = custom.Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
-        var wanted = parameters.Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
+        var plan = registry.PlanFor(type);
         foreach (var entry in extractor.ExtractAll(resource))
         {
-            if (wanted.Contains(entry.ParamCode) && !overridden.Contains(entry.ParamCode))
+            if (plan.OfficialCodes.Contains(entry.ParamCode))
                 Add(type, entry, rows);
         }
-        foreach (var parameter in custom)
+        foreach (var parameter in plan.Custom)
         {
             try
             {

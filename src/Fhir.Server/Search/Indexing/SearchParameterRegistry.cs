@@ -55,6 +55,23 @@ public sealed class SearchParameterRegistry(FhirDefinitions definitions, SqliteR
     public IEnumerable<SearchParameterDefinition> Extracted(string type) =>
         For(type).Values.Where(p => p.Expression is not null && p.Type != "special" && !NotExtracted.Contains(p.Code));
 
+    /// <summary>What the indexer needs per type: the codes it keeps from the official extraction and the custom parameters it evaluates itself.</summary>
+    public sealed record ExtractionPlan(FrozenSet<string> OfficialCodes, IReadOnlyList<SearchParameterDefinition> Custom);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ExtractionPlan> _plans = new(StringComparer.Ordinal);
+
+    public ExtractionPlan PlanFor(string type)
+    {
+        if (_plans.TryGetValue(type, out var plan))
+            return plan;
+        var parameters = Extracted(type).ToList();
+        var custom = parameters.Where(IsCustom).ToList();
+        var customCodes = custom.Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
+        plan = new ExtractionPlan(parameters.Select(p => p.Code).Where(c => !customCodes.Contains(c)).ToFrozenSet(StringComparer.Ordinal), custom);
+        _plans[type] = plan;
+        return plan;
+    }
+
     /// <summary>True when the parameter is one of the server's own (not in the official definitions).</summary>
     public bool IsCustom(SearchParameterDefinition parameter)
     {
@@ -70,6 +87,7 @@ public sealed class SearchParameterRegistry(FhirDefinitions definitions, SqliteR
         {
             _custom = loaded;
             _byType.Clear();
+            _plans.Clear();
         }
     }
 
