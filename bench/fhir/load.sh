@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Search and bulk-load benchmark (issue 3): loads a Dutch practice data set (~31 resources per patient:
+# lab Observations, MedicationRequests, Conditions, Appointments, Communications) through transaction
+# bundles with a progress bar, then runs the typical query mix with 16 concurrent clients, at each size
+# in SIZES (patients, cumulative). Usage: SIZES="10000 100000" bench/fhir/load.sh
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+sizes="${SIZES:-10000 100000}"
+seconds="${SECONDS_PER_MIX:-20}"
+work="$(mktemp -d /tmp/fhir-load.XXXXXX)"
+port=5184
+host_pid=""
+cleanup() { [ -n "$host_pid" ] && { kill "$host_pid" 2>/dev/null || true; wait "$host_pid" 2>/dev/null || true; }; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "== building Release (Portal.Host, Fhir.Load)"
+dotnet publish "$repo/src/Portal.Host" -c Release -o "$work/host" -nologo -v q >/dev/null
+dotnet publish "$repo/bench/Fhir.Load" -c Release -o "$work/load" -nologo -v q >/dev/null
+settings=("--ConnectionStrings:Portal=Data Source=$work/portal.db" --Demo:Seed=true --Demo:SlotDays=7
+          --Identity:AccessTokenMinutes=240 "--Identity:OutboxPath=$work/outbox" --Logging:LogLevel:Default=Warning)
+(cd "$work" && dotnet host/Portal.Host.dll clients add --id bench-load --name "bench load" --auth client_secret_basic \
+   --secret bench-load-secret-0123456789 --scopes "system/*.cruds" "${settings[@]}" >/dev/null)
+(cd "$work" && exec dotnet host/Portal.Host.dll --urls "http://127.0.0.1:$port" "${settings[@]}" > "$work/host.log" 2>&1) &
+host_pid=$!
+for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+export FHIR_TOKEN=$(curl -sf -u bench-load:bench-load-secret-0123456789 -d grant_type=client_credentials -d 'scope=system/*.cruds' \
+  "http://127.0.0.1:$port/auth/token" | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).access_token')
+
+loaded=0
+for size in $sizes; do
+  echo
+  echo "== loading patients $loaded..$size"
+  dotnet "$work/load/Fhir.Load.dll" load --base "http://127.0.0.1:$port/fhir" --from "$loaded" --to "$size" --ids "$work/ids.txt"
+  loaded=$size
+  resources=$(( size * 31 ))
+  db_bytes=$(du -cb "$work"/portal.db* | tail -1 | cut -f1)
+  echo "database: $(( db_bytes / 1048576 )) MiB for ~$resources resources = $(( db_bytes / resources )) bytes per resource (with history, indexes and the access log)"
+  echo "== query mix at $size patients (16 clients, ${seconds}s)"
+  dotnet "$work/load/Fhir.Load.dll" query --base "http://127.0.0.1:$port/fhir" --ids "$work/ids.txt" --clients 16 --seconds "$seconds"
+done
