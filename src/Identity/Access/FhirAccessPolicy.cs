@@ -95,7 +95,7 @@ public sealed class FhirAccessPolicy(
             }
         }
         if (patients.Count > 0)
-            log.Record(Entry(principal, request, patients, onBehalfOf));
+            await log.RecordAsync(Entry(principal, request, patients, onBehalfOf), ct);
     }
 
     public async ValueTask<CompartmentRestriction> GetSearchRestrictionAsync(ClaimsPrincipal principal, string? type, CancellationToken ct = default)

@@ -28,15 +28,21 @@ public sealed record AccessLogEntry(
 /// The access log (NEN 7513): every allowed access to patient data becomes a FHIR AuditEvent, written
 /// through the resource service in batches off the request path (up to 512 per transaction) and flushed
 /// when the host stops. What is still queued when the process is killed (-9, power loss) is lost:
-/// at most what accumulated since the last batch, normally well under a second.
+/// what accumulated since the last batch committed, normally well under a second. The queue holds at
+/// most <see cref="Capacity"/> events; when the writer falls that far behind, requests wait for it
+/// rather than go unlogged, which also caps the loss window.
 /// https://hl7.org/fhir/R4/auditevent.html
 /// </summary>
 public sealed class AccessLog(ResourceService resources, IResourceStore store, ILogger<AccessLog> logger) : BackgroundService
 {
     private const int BatchSize = 512;
-    private readonly Channel<AccessLogEntry> _queue = Channel.CreateUnbounded<AccessLogEntry>(new UnboundedChannelOptions { SingleReader = true });
+    public const int Capacity = 20_000;
 
-    public void Record(AccessLogEntry entry) => _queue.Writer.TryWrite(entry);
+    private readonly Channel<AccessLogEntry> _queue = Channel.CreateBounded<AccessLogEntry>(
+        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    public ValueTask RecordAsync(AccessLogEntry entry, CancellationToken ct = default) =>
+        _queue.Writer.TryWrite(entry) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(entry, ct);
 
     /// <summary>Writes everything queued so far (tests call this to see their events).</summary>
     public async Task FlushAsync(CancellationToken ct = default)
