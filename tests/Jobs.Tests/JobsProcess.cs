@@ -15,7 +15,31 @@ public sealed class JobsProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static JobsProcess Start(TempDatabase db, string instanceId, params string[] extra)
+    public static JobsProcess Start(TempDatabase db, string instanceId, params string[] extra) =>
+        Launch(db, "Jobs.TestHost.dll",
+        [
+            $"--ConnectionStrings:Portal={db.ConnectionString}", $"--Jobs:OutboxPath={db.Outbox}",
+            $"--Jobs:InstanceId={instanceId}", "--Jobs:DispatchIntervalSeconds=1",
+            $"--Test:SendLog={Path.Combine(db.Folder, "sends.log")}",
+            .. extra,
+        ]);
+
+    /// <summary>The product itself (Portal.Host.dll, roles all), without demo data, on a free loopback port.</summary>
+    public static JobsProcess StartPortalHost(TempDatabase db, params string[] extra)
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return Launch(db, "Portal.Host.dll",
+        [
+            $"--urls=http://127.0.0.1:{port}", $"--ConnectionStrings:Portal={db.ConnectionString}", "--Demo:Seed=false",
+            $"--Identity:OutboxPath={db.Outbox}", "--Jobs:DispatchIntervalSeconds=1", "--Jobs:InstanceId=portal-host",
+            .. extra,
+        ]);
+    }
+
+    private static JobsProcess Launch(TempDatabase db, string dll, string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -24,15 +48,11 @@ public sealed class JobsProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = db.Folder,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Jobs.TestHost.dll"));
-        foreach (var a in new[]
-                 {
-                     $"--ConnectionStrings:Portal={db.ConnectionString}", $"--Jobs:OutboxPath={db.Outbox}",
-                     $"--Jobs:InstanceId={instanceId}", "--Jobs:DispatchIntervalSeconds=1",
-                     $"--Test:SendLog={Path.Combine(db.Folder, "sends.log")}",
-                 }.Concat(extra))
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+        foreach (var a in arguments)
             info.ArgumentList.Add(a);
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = new Process { StartInfo = info };
         var host = new JobsProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (host._output) host._output.AppendLine(e.Data); };
@@ -44,6 +64,13 @@ public sealed class JobsProcess : IDisposable
     }
 
     public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
+    /// <summary>kill -9: no shutdown hooks, no flushing.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
 
     public void Dispose()
     {

@@ -67,4 +67,27 @@ public sealed class ProcessTests : IDisposable
         Assert.Equal(2, _db.Scalar("SELECT COUNT(DISTINCT SCHED_NAME) FROM QRTZ_TRIGGERS WHERE SCHED_NAME IN ('portal-node-a', 'portal-node-b')"));
         Assert.Equal(2, log.Select(l => l.Split(' ')[1]).Distinct().Count());
     }
+
+    [Fact]
+    public async Task PortalHostKilledWhileSending_AfterRestart_EveryNotificationArrivesExactlyOnce()
+    {
+        const int count = 1500;
+        var ids = Enqueue(count);
+        long Sent() => _db.Scalar("SELECT COUNT(*) FROM notification WHERE state = 'sent'");
+
+        using (var first = JobsProcess.StartPortalHost(_db, "--Jobs:LeaseSeconds=2", "--Jobs:DispatchBatchSize=5"))
+        {
+            await JobsProcess.Until(() => Sent() >= 20, TimeSpan.FromSeconds(40), () => first.Output);
+            first.KillHard();
+        }
+        var sentBeforeRestart = Sent();
+        Assert.InRange(sentBeforeRestart, 20, count - 1);
+
+        using var second = JobsProcess.StartPortalHost(_db, "--Jobs:LeaseSeconds=2", "--Jobs:DispatchBatchSize=50");
+        await JobsProcess.Until(() => Sent() == count, TimeSpan.FromSeconds(40), () => second.Output);
+
+        var files = OutboxFiles().Select(f => f[(f.LastIndexOf("-n", StringComparison.Ordinal) + 2)..^4]).ToList();
+        Assert.Equal(count, files.Count);
+        Assert.Equal(ids.OrderBy(x => x), files.OrderBy(x => x));
+    }
 }
