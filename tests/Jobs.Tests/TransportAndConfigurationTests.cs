@@ -77,3 +77,46 @@ public sealed class TransportAndConfigurationTests : IDisposable
         Assert.Contains(expected, string.Join("; ", error.Failures));
     }
 }
+
+public sealed class AddPortalJobTests : IDisposable
+{
+    private readonly TempDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    public sealed class TickJob : Quartz.IJob
+    {
+        public static readonly TaskCompletionSource Ran = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask Execute(Quartz.IJobExecutionContext context, CancellationToken cancellationToken = default)
+        {
+            Ran.TrySetResult();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task AddPortalJob_WithCron_RunsTheJobFromThePersistentStore()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Portal"] = _db.ConnectionString,
+            ["Jobs:OutboxPath"] = _db.Outbox,
+            ["Jobs:InstanceId"] = "cron-test",
+        });
+        builder.Services.AddPortalJobs(builder.Configuration);
+        builder.Services.AddPortalJob<TickJob>("0/1 * * * * ?");
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            await TickJob.Ran.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.Equal(1, _db.Scalar("SELECT COUNT(*) FROM QRTZ_CRON_TRIGGERS WHERE SCHED_NAME = 'portal-cron-test' AND TRIGGER_NAME = 'TickJob'"));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+}
