@@ -1,4 +1,5 @@
 using Graph.Api.Messaging;
+using Fhir.Server.Store;
 using Graph.Api.Messaging.Storage;
 using Graph.Engine.Http;
 using Identity.Access;
@@ -17,6 +18,7 @@ public static class Extensions
     {
         services.AddNotificationOutbox(configuration);
         services.AddSingleton<MessageNotifications>();
+        services.AddSingleton<IResourceIndexer>(sp => sp.GetRequiredService<MessageNotifications>());
         services.AddSingleton<PortalDb>();
         services.AddSingleton<PortalState>();
         services.AddSingleton<MessagingService>();

@@ -114,8 +114,26 @@ public sealed class EConsultThread
 {
     public EConsultThread(IReadOnlyList<EConsultMessage> messages)
     {
-        Messages = messages.OrderBy(m => m.Sent).ThenBy(m => m.Id, StringComparer.Ordinal).ToList();
-        Root = Messages[0];
+        // A reply comes after what it answers even when its clock says otherwise (a HIS may send whole
+        // seconds, or run behind): order by the latest time along the chain, then by depth.
+        var byId = messages.ToDictionary(m => m.Id, StringComparer.Ordinal);
+        var order = new Dictionary<string, (DateTimeOffset At, int Depth)>(StringComparer.Ordinal);
+        (DateTimeOffset At, int Depth) Position(EConsultMessage m)
+        {
+            if (order.TryGetValue(m.Id, out var known))
+                return known;
+            order[m.Id] = (m.Sent, 0);
+            var position = (At: m.Sent, Depth: 0);
+            if (m.InResponseTo is { } parent && byId.TryGetValue(parent, out var p))
+            {
+                var (at, depth) = Position(p);
+                position = (at > m.Sent ? at : m.Sent, depth + 1);
+            }
+            order[m.Id] = position;
+            return position;
+        }
+        Messages = messages.OrderBy(m => Position(m).At).ThenBy(m => Position(m).Depth).ThenBy(m => m.Id, StringComparer.Ordinal).ToList();
+        Root = Messages.FirstOrDefault(m => m.InResponseTo is null || !byId.ContainsKey(m.InResponseTo)) ?? Messages[0];
     }
 
     public IReadOnlyList<EConsultMessage> Messages { get; }
@@ -135,9 +153,10 @@ public sealed class EConsultThread
     {
         get
         {
-            var lastPractice = Messages.LastOrDefault(m => !m.FromPatient);
-            return Messages.Where(m => m.FromPatient && m.Status == "in-progress" && !m.HandledWithoutReply
-                && (lastPractice is null || m.Sent > lastPractice.Sent)).ToList();
+            var after = 0;
+            for (var i = 0; i < Messages.Count; i++)
+                if (!Messages[i].FromPatient) after = i + 1;
+            return Messages.Skip(after).Where(m => m.FromPatient && m.Status == "in-progress" && !m.HandledWithoutReply).ToList();
         }
     }
 

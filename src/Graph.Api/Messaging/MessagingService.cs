@@ -4,7 +4,6 @@ using Fhir.Server.Features.Outcomes;
 using Fhir.Server.Features.Resources;
 using Fhir.Server.Features.Security;
 using Fhir.Server.Search;
-using Fhir.Server.Store;
 using Graph.Api.Calendar;
 using NodaTime;
 
@@ -39,8 +38,6 @@ public sealed class MessagingService(
     IFhirSearch search,
     IFhirAccessPolicy policy,
     PortalState state,
-    IResourceStore store,
-    MessageNotifications notifications,
     TimeProvider time)
 {
     private const string Communication = "Communication";
@@ -280,7 +277,7 @@ public sealed class MessagingService(
         if (input.OnBehalfOf is not null)
             ((JsonArray)json["extension"]!).Add(new JsonObject { ["url"] = KnownEConsult.ExpectedAnswerDate, ["valueDate"] = input.ExpectedAnswerDate!.Value.ToString("yyyy-MM-dd", null) });
         await CompleteAsync(caller, thread.Unanswered, reason: null, ct);
-        await CreateAsync(caller, json, ct, notifyPatient: thread.PatientId);
+        await CreateAsync(caller, json, ct);
         if (input.OnBehalfOf is not null)
             state.Assign(caller.OrganizationId!, thread.Id, input.OnBehalfOf, me, input.ExpectedAnswerDate);
         return await ThreadAsync(caller, thread.Id, ct);
@@ -319,7 +316,7 @@ public sealed class MessagingService(
         await ExistsAsync($"Patient/{input.PatientId}", ct);
         var json = Build(QuestionKind.Medical, input.PatientId, me, [$"Patient/{input.PatientId}"], topic, text, Accept(input.Attachments), "completed", null);
         json["extension"] = new JsonArray(new JsonObject { ["url"] = KnownEConsult.ClosedForPatient, ["valueBoolean"] = input.CloseForPatient });
-        var created = await CreateAsync(caller, json, ct, notifyPatient: input.PatientId);
+        var created = await CreateAsync(caller, json, ct);
         return new EConsultThread([created]);
     }
 
@@ -468,26 +465,15 @@ public sealed class MessagingService(
         }
     }
 
-    /// <summary>
-    /// Writes one Communication through the resource service; a message from the practice also enqueues the
-    /// patient's "nieuw bericht" e-mail in the same transaction, so it is sent if and only if the message exists.
-    /// </summary>
-    private async Task<EConsultMessage> CreateAsync(PortalCaller caller, JsonObject json, CancellationToken ct, string? notifyPatient = null)
+    /// <summary>Writes one Communication through the resource service (which also enqueues <see cref="MessageNotifications"/>).</summary>
+    private async Task<EConsultMessage> CreateAsync(PortalCaller caller, JsonObject json, CancellationToken ct)
     {
         using var doc = JsonDocument.Parse(json.ToJsonString());
         try
         {
             await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, FhirInteraction.Create, Communication, null, null, doc.RootElement), ct);
-            var validated = resources.Validate(doc.RootElement, Communication);
-            var notification = notifyPatient is null ? null : notifications.For(notifyPatient);
-            var created = await store.WriteAsync(session =>
-            {
-                var stored = resources.CreateIn(session, validated);
-                if (notification is not null)
-                    notifications.Enqueue(session, notification, stored.Id);
-                return stored;
-            }, ct);
-            using var stored = JsonDocument.Parse(created.Json!);
+            var created = await resources.CreateAsync(Communication, doc, ct);
+            using var stored = JsonDocument.Parse(created.Resource.Json!);
             return EConsultMessage.Parse(stored.RootElement);
         }
         catch (FhirException e)

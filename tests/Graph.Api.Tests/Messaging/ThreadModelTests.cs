@@ -62,4 +62,13 @@ public sealed class ThreadModelTests
         Assert.False(thread.AwaitingAnswer);
         Assert.True(thread.ClosedForPatient);
     }
+
+    [Fact]
+    public void ReplyWithAnEarlierClock_StillComesAfterTheQuestion()
+    {
+        var thread = Assert.Single(EConsultThread.Group([Message("q", "Patient/p", 5, status: "in-progress"), Message("a", "Practitioner/x", 4, "q")]));
+        Assert.Equal("q", thread.Id);
+        Assert.Equal(["q", "a"], thread.Messages.Select(m => m.Id));
+        Assert.False(thread.AwaitingAnswer);
+    }
 }
