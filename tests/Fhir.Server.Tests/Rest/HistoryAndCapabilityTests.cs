@@ -22,6 +22,11 @@ public class HistoryAndCapabilityTests(FhirServerFactory factory) : IClassFixtur
         Assert.Contains("patch", interactions);
         Assert.Contains("history-instance", interactions);
         Assert.Equal("versioned-update", patient.GetProperty("versioning").GetString());
+        Assert.True(patient.GetProperty("conditionalCreate").GetBoolean());
+        Assert.Equal("single", patient.GetProperty("conditionalDelete").GetString());
+        var system = statement.GetProperty("rest")[0].GetProperty("interaction").EnumerateArray().Select(i => i.GetProperty("code").GetString()).ToList();
+        Assert.Contains("transaction", system);
+        Assert.Contains("batch", system);
     }
 
     [Fact]

@@ -10,8 +10,10 @@ namespace Fhir.Server.Features.Capabilities;
 /// from the loaded definitions and the interactions this server really implements. Features that
 /// register more (search, operations) add to <see cref="CapabilityContributions"/>.
 /// </summary>
-public sealed class CapabilityStatementBuilder(FhirDefinitions definitions, CapabilityContributions contributions)
+public sealed class CapabilityStatementBuilder(FhirDefinitions definitions, CapabilityContributions contributions, IServiceProvider services)
 {
+    private bool Conditional => services.GetService(typeof(Search.IFhirSearch)) is not null;
+
     private byte[]? _cached;
 
     public static readonly string[] InstanceInteractions = ["read", "vread", "update", "patch", "delete", "history-instance"];
@@ -59,7 +61,7 @@ public sealed class CapabilityStatementBuilder(FhirDefinitions definitions, Capa
                 WriteResource(w, type);
             w.WriteEndArray();
             w.WriteStartArray("interaction");
-            foreach (var code in contributions.SystemInteractions.Prepend("history-system"))
+            foreach (var code in contributions.SystemInteractions.Prepend("history-system").Prepend("batch").Prepend("transaction"))
             {
                 w.WriteStartObject();
                 w.WriteString("code", code);
@@ -90,10 +92,10 @@ public sealed class CapabilityStatementBuilder(FhirDefinitions definitions, Capa
         w.WriteString("versioning", "versioned-update");
         w.WriteBoolean("readHistory", true);
         w.WriteBoolean("updateCreate", true);
-        w.WriteBoolean("conditionalCreate", contributions.ConditionalCreate);
+        w.WriteBoolean("conditionalCreate", Conditional);
         w.WriteString("conditionalRead", "full-support");
-        w.WriteBoolean("conditionalUpdate", contributions.ConditionalUpdate);
-        w.WriteString("conditionalDelete", contributions.ConditionalDelete ? "single" : "not-supported");
+        w.WriteBoolean("conditionalUpdate", Conditional);
+        w.WriteString("conditionalDelete", Conditional ? "single" : "not-supported");
         contributions.WriteSearchParameters?.Invoke(w, type);
         WriteOperations(w, contributions.TypeOperations.Prepend(("validate", "http://hl7.org/fhir/OperationDefinition/Resource-validate")));
         w.WriteEndObject();
@@ -131,9 +133,6 @@ public sealed class CapabilityContributions
     public List<string> SystemInteractions { get; } = [];
     public List<(string Name, string Definition)> TypeOperations { get; } = [];
     public List<(string Name, string Definition)> SystemOperations { get; } = [];
-    public bool ConditionalCreate { get; set; }
-    public bool ConditionalUpdate { get; set; }
-    public bool ConditionalDelete { get; set; }
     public Action<Utf8JsonWriter, string>? WriteSearchParameters { get; set; }
     public Action<Utf8JsonWriter, string>? WriteSecurity { get; set; }
 }
