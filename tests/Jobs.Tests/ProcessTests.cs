@@ -90,4 +90,18 @@ public sealed class ProcessTests : IDisposable
         Assert.Equal(count, files.Count);
         Assert.Equal(ids.OrderBy(x => x), files.OrderBy(x => x));
     }
+
+    [Fact]
+    public async Task PortalHostWithoutJobsRole_SendsNothing()
+    {
+        Enqueue(3);
+
+        using var host = JobsProcess.StartPortalHost(_db, "--Portal:Roles=fhir,graphql");
+        await JobsProcess.Until(() => host.Output.Contains("Roles:", StringComparison.Ordinal), TimeSpan.FromSeconds(40), () => host.Output);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(0, _db.Scalar("SELECT COUNT(*) FROM notification WHERE state <> 'pending'"));
+        Assert.Equal(0, _db.Scalar("SELECT COUNT(*) FROM QRTZ_TRIGGERS"));
+        Assert.Empty(OutboxFiles());
+    }
 }
