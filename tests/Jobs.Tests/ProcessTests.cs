@@ -52,10 +52,10 @@ public sealed class ProcessTests : IDisposable
     [Fact]
     public async Task TwoHostsOnOneDatabase_SendEveryNotificationOnce()
     {
-        var ids = Enqueue(40);
-
         using var a = JobsProcess.Start(_db, "node-a", "--Test:SendDelayMs=100", "--Jobs:DispatchBatchSize=2");
         using var b = JobsProcess.Start(_db, "node-b", "--Test:SendDelayMs=100", "--Jobs:DispatchBatchSize=2");
+        await JobsProcess.Until(() => a.Output.Contains("started") && b.Output.Contains("started"), TimeSpan.FromSeconds(30), () => a.Output + b.Output);
+        var ids = Enqueue(40);
         await JobsProcess.Until(() => _db.Scalar("SELECT COUNT(*) FROM notification WHERE state = 'sent'") == 40,
             TimeSpan.FromSeconds(40), () => a.Output + b.Output);
 
