@@ -13,6 +13,9 @@ namespace Graph.Api;
 
 public static class Extensions
 {
+    /// <summary>The schema scripts of module "portal", for the store initializer.</summary>
+    public static IReadOnlyList<SchemaMigrator.Script> Migrations => PortalDb.Migrations;
+
     /// <summary>The portal API: messaging services, the portal tables and the GraphQL schema on our engine.</summary>
     public static IServiceCollection AddGraphApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,7 +25,6 @@ public static class Extensions
         services.AddSingleton<PortalDb>();
         services.AddSingleton<PortalState>();
         services.AddSingleton<MessagingService>();
-        services.AddHostedService<PortalMigrations>();
         services.AddGraphEngine(_ => PortalSchema.Build());
         return services;
     }

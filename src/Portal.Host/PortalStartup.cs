@@ -25,7 +25,7 @@ public sealed class PortalStartup(
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        services.InitializeFhirStore(Identity.Extensions.Migrations.Concat(Jobs.Extensions.Migrations));
+        services.InitializeFhirStore(Identity.Extensions.Migrations.Concat(Jobs.Extensions.Migrations).Concat(Graph.Api.Extensions.Migrations));
         if (demo.Value.Seed)
         {
             await services.GetRequiredService<DemoPractice>().SeedAsync(cancellationToken);

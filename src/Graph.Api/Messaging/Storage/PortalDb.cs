@@ -2,7 +2,6 @@ using System.Globalization;
 using Fhir.Server.Store;
 using Fhir.Server.Store.Sqlite;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Graph.Api.Messaging.Storage;
@@ -75,19 +74,4 @@ public sealed class PortalDb(IOptions<StorageOptions> storage)
             : DateTimeOffset.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     public static string? String(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-}
-
-/// <summary>Applies the portal scripts at start, after the FHIR store has created the database.</summary>
-public sealed class PortalMigrations(PortalDb db, SchemaMigrator migrator) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        using var connection = db.Open();
-        // The outbox table must exist before the first answer is enqueued; the jobs module's scripts are
-        // applied once whoever asks first, so this is a no-op when the host already applied them.
-        migrator.Apply(connection, [.. Jobs.Extensions.Migrations, .. PortalDb.Migrations], immediateTransactions: true);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
