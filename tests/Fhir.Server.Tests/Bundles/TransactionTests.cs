@@ -16,10 +16,12 @@ public class TransactionTests(FhirServerFactory factory) : IClassFixture<FhirSer
         return (response.StatusCode, await response.ReadJsonAsync());
     }
 
+    /// <summary>Versions of clinical data; the access log's AuditEvents arrive on their own schedule and are left out.</summary>
     private async Task<long> CountVersions()
     {
         var bundle = await (await _client.GetAsync("/fhir/_history?_count=1000")).ReadJsonAsync();
-        return bundle.GetProperty("entry").GetArrayLength();
+        return bundle.GetProperty("entry").EnumerateArray()
+            .Count(e => !e.GetProperty("request").GetProperty("url").GetString()!.StartsWith("AuditEvent", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -94,7 +94,10 @@ public class HistoryAndCapabilityTests(FhirServerFactory factory) : IClassFixtur
 
         var bundle = await (await _client.GetAsync($"/fhir/_history?_since={Uri.EscapeDataString(since.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"))}")).ReadJsonAsync();
 
-        var ids = bundle.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("resource").GetProperty("id").GetString()).ToList();
+        // The access log writes AuditEvents in the background, possibly after _since; they are not what this test is about.
+        var ids = bundle.GetProperty("entry").EnumerateArray()
+            .Where(e => e.GetProperty("resource").GetProperty("resourceType").GetString() != "AuditEvent")
+            .Select(e => e.GetProperty("resource").GetProperty("id").GetString()).ToList();
         Assert.Equal([fresh.GetProperty("id").GetString()], ids);
     }
 
