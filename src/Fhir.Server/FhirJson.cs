@@ -100,6 +100,18 @@ public static class FhirJson
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Opens a Bundle of the given type: resourceType, a new id and meta.lastUpdated (the caller closes it).</summary>
+    public static void WriteBundleStart(Utf8JsonWriter w, string type)
+    {
+        w.WriteStartObject();
+        w.WriteString("resourceType", "Bundle");
+        w.WriteString("id", Guid.NewGuid().ToString());
+        w.WriteStartObject("meta");
+        w.WriteString("lastUpdated", FormatInstant(DateTimeOffset.UtcNow));
+        w.WriteEndObject();
+        w.WriteString("type", type);
+    }
+
     private static string FirstSentence(string message)
     {
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);

@@ -23,13 +23,7 @@ public sealed class SearchBundleWriter(FhirDefinitions definitions)
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         using (var w = new Utf8JsonWriter(buffer, FhirJson.WriterOptions))
         {
-            w.WriteStartObject();
-            w.WriteString("resourceType", "Bundle");
-            w.WriteString("id", Guid.NewGuid().ToString());
-            w.WriteStartObject("meta");
-            w.WriteString("lastUpdated", FhirJson.FormatInstant(DateTimeOffset.UtcNow));
-            w.WriteEndObject();
-            w.WriteString("type", "searchset");
+            FhirJson.WriteBundleStart(w, "searchset");
             if (page.Total is { } total)
                 w.WriteNumber("total", total);
             w.WriteStartArray("link");

@@ -417,10 +417,7 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         using (var w = new Utf8JsonWriter(buffer, FhirJson.WriterOptions))
         {
-            w.WriteStartObject();
-            w.WriteString("resourceType", "Bundle");
-            w.WriteString("id", Guid.NewGuid().ToString());
-            w.WriteString("type", type);
+            FhirJson.WriteBundleStart(w, type);
             w.WriteStartArray("entry");
             foreach (var result in results)
             {
