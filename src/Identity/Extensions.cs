@@ -38,6 +38,7 @@ public static class Extensions
         services.AddSingleton<ProxyAccess>();
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<SigningKeys>();
+        services.AddSingleton<Revocations>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<PatientCompartment>();
         services.AddSingleton<AccessLog>();

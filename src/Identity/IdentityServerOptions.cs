@@ -21,8 +21,17 @@ public sealed class IdentityServerOptions
     [Range(1, 1440)]
     public int AccessTokenMinutes { get; set; } = 15;
 
+    /// <summary>How long a login lasts for an app with offline_access: refresh tokens rotate, but the last one expires this many days after the login.</summary>
     [Range(1, 365)]
     public int RefreshTokenDays { get; set; } = 30;
+
+    /// <summary>
+    /// How stale an instance's view of revocations may be: a token revoked or an account logged out
+    /// everywhere on another instance (same database) stops working here within this many seconds.
+    /// 0 reads the database on every request.
+    /// </summary>
+    [Range(0, 300)]
+    public int RevocationRefreshSeconds { get; set; } = 5;
 
     /// <summary>Password given to the demo accounts (printed in the start-up log).</summary>
     [Required]

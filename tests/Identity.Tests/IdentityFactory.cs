@@ -14,13 +14,38 @@ namespace Identity.Tests;
 /// </summary>
 public class IdentityFactory : WebApplicationFactory<Program>
 {
+    private readonly bool _ownsDirectory;
+    private readonly Dictionary<string, string> _settings = new(StringComparer.Ordinal);
+
     public IdentityFactory()
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "identity-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
+        _ownsDirectory = true;
+    }
+
+    /// <summary>A second host on the same database and outbox as <paramref name="first"/>, as a second instance behind a load balancer.</summary>
+    protected IdentityFactory(IdentityFactory first, params (string Key, string Value)[] settings)
+    {
+        DataDirectory = first.DataDirectory;
+        foreach (var (key, value) in settings)
+            _settings[key] = value;
+    }
+
+    /// <summary>A host of its own with extra settings.</summary>
+    protected IdentityFactory(params (string Key, string Value)[] settings) : this()
+    {
+        foreach (var (key, value) in settings)
+            _settings[key] = value;
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Another instance on this one's database (the caller disposes it; the files stay with this one).</summary>
+    public IdentityFactory SecondInstance(params (string Key, string Value)[] settings) => new(this, settings);
+
+    /// <summary>A fresh host with extra settings (the caller disposes it).</summary>
+    public static IdentityFactory With(params (string Key, string Value)[] settings) => new(settings);
 
     public string Outbox => Path.Combine(DataDirectory, "outbox");
 
@@ -34,6 +59,8 @@ public class IdentityFactory : WebApplicationFactory<Program>
         builder.UseSetting("Identity:OutboxPath", Outbox);
         builder.UseSetting("Identity:RateLimit:LoginPerMinute", "100000");
         builder.UseSetting("Identity:RateLimit:TokenPerMinute", "100000");
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
     }
 
     public HttpClient Anonymous()
@@ -86,6 +113,8 @@ public class IdentityFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (!_ownsDirectory)
+            return;
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -4,6 +4,7 @@ using Fhir.Server.Features.Outcomes;
 using Fhir.Server.Store;
 using Fhir.Server.Validation;
 using Identity.Messaging;
+using Identity.OAuth;
 using Identity.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,7 @@ public sealed class AccountService(
     IResourceStore fhir,
     IEmailSender email,
     ISmsSender sms,
+    Revocations revocations,
     IOptions<IdentityServerOptions> options,
     TimeProvider time,
     ILogger<AccountService> logger)
@@ -183,6 +185,7 @@ public sealed class AccountService(
         IdentityDb.Execute(connection, "UPDATE identity_refresh_token SET revoked_utc = @now WHERE account_id = @id AND revoked_utc IS NULL",
             ("@now", IdentityDb.Time(now)), ("@id", account.Id));
         tx.Commit();
+        revocations.Invalidate();
         return new(null, challenge.Id, accounts.FindById(account.Id));
     }
 
@@ -226,14 +229,28 @@ public sealed class AccountService(
     public string? ChallengeData(string challengeId) =>
         db.Single("SELECT data FROM identity_challenge WHERE id = @id", r => IdentityDb.String(r, "data") ?? "", ("@id", challengeId)) is { Length: > 0 } d ? d : null;
 
-    /// <summary>Logout everywhere: every token issued so far stops working and refresh tokens are revoked.</summary>
+    /// <summary>
+    /// Logout everywhere: every token and portal session issued so far stops working and refresh tokens
+    /// are revoked, on every instance (within <see cref="Revocations.StalenessBound"/> on the others).
+    /// </summary>
     public string LogoutEverywhere(string accountId)
     {
-        var now = IdentityDb.Time(time.GetUtcNow());
-        db.Execute("UPDATE identity_account SET tokens_not_before_utc = @now WHERE id = @id", ("@now", now), ("@id", accountId));
-        db.Execute("UPDATE identity_refresh_token SET revoked_utc = @now WHERE account_id = @id AND revoked_utc IS NULL", ("@now", now), ("@id", accountId));
-        TokensRevoked?.Invoke(accountId);
+        EndAllSessions(accountId);
         return IdentityMessages.LoggedOutEverywhere;
+    }
+
+    private void EndAllSessions(string accountId)
+    {
+        var now = IdentityDb.Time(time.GetUtcNow());
+        using (var connection = db.Open())
+        using (var tx = connection.BeginTransaction())
+        {
+            IdentityDb.Execute(connection, "UPDATE identity_account SET tokens_not_before_utc = @now WHERE id = @id", ("@now", now), ("@id", accountId));
+            IdentityDb.Execute(connection, "UPDATE identity_refresh_token SET revoked_utc = @now WHERE account_id = @id AND revoked_utc IS NULL", ("@now", now), ("@id", accountId));
+            tx.Commit();
+        }
+        revocations.Invalidate();
+        TokensRevoked?.Invoke(accountId);
     }
 
     /// <summary>Raised when all of an account's tokens were invalidated, so caches can forget them.</summary>

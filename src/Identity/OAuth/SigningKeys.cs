@@ -7,13 +7,17 @@ namespace Identity.OAuth;
 /// <summary>
 /// The server's token signing keys (RS256), persisted in identity_signing_key so tokens survive a
 /// restart and every instance signs alike. Rotation adds a new key and retires the old one; retired
-/// keys stay in the JWKS for a day so tokens they signed still validate.
+/// keys stay in the JWKS for a day so tokens they signed still validate. Each instance re-reads the
+/// keys every <see cref="ReloadAfter"/> (and at once when a token names a key it does not know), so a
+/// rotation by the CLI or another instance reaches every instance.
 /// https://www.rfc-editor.org/rfc/rfc7517
 /// </summary>
 public sealed class SigningKeys(IdentityDb db, TimeProvider time)
 {
     public static readonly TimeSpan RetiredKeysPublishedFor = TimeSpan.FromDays(1);
-    private volatile IReadOnlyList<Key>? _keys;
+    public static readonly TimeSpan ReloadAfter = TimeSpan.FromMinutes(1);
+    private sealed record Loaded(IReadOnlyList<Key> Keys, DateTimeOffset At);
+    private volatile Loaded? _keys;
 
     public sealed record Key(string Kid, RsaSecurityKey Security, DateTimeOffset Created, DateTimeOffset? Retired);
 
@@ -60,18 +64,25 @@ public sealed class SigningKeys(IdentityDb db, TimeProvider time)
 
     public void Reload() => _keys = null;
 
+    /// <summary>Reloads for a token that names an unknown key, at most once per few seconds however many such tokens arrive.</summary>
+    public void ReloadForUnknownKey()
+    {
+        if (_keys is { } loaded && time.GetUtcNow() - loaded.At >= TimeSpan.FromSeconds(5))
+            _keys = null;
+    }
+
     private IReadOnlyList<Key> Load()
     {
-        var keys = _keys;
-        if (keys is not null)
-            return keys;
-        keys = db.Query("SELECT kid, private_pem, created_utc, retired_utc FROM identity_signing_key ORDER BY created_utc DESC", r =>
+        var now = time.GetUtcNow();
+        if (_keys is { } loaded && now - loaded.At < ReloadAfter)
+            return loaded.Keys;
+        var keys = db.Query("SELECT kid, private_pem, created_utc, retired_utc FROM identity_signing_key ORDER BY created_utc DESC", r =>
         {
             var rsa = RSA.Create();
             rsa.ImportFromPem(r.GetString(1));
             return new Key(r.GetString(0), new RsaSecurityKey(rsa) { KeyId = r.GetString(0) }, IdentityDb.ParseTime(r.GetString(2)), IdentityDb.ParseTime(r, "retired_utc"));
         });
-        _keys = keys;
+        _keys = new Loaded(keys, now);
         return keys;
     }
 

@@ -42,6 +42,7 @@ public sealed class TokenService(
     ClientRegistry clients,
     SigningKeys keys,
     AccountStore accounts,
+    Revocations revocations,
     IOptions<IdentityServerOptions> options,
     TimeProvider time)
 {
@@ -51,8 +52,6 @@ public sealed class TokenService(
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     private readonly ConcurrentDictionary<string, (ClaimsPrincipal Principal, DateTimeOffset Expires)> _validated = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _notBefore = new(StringComparer.Ordinal);
-    private volatile HashSet<string>? _revoked;
 
     public TimeSpan AccessTokenLifetime => TimeSpan.FromMinutes(options.Value.AccessTokenMinutes);
 
@@ -212,19 +211,34 @@ public sealed class TokenService(
         return IssueForAccount(urls, client, account, grant.GrantedScope!, grant.PatientId, grant.Id, grant.Nonce, withRefresh: true);
     }
 
+    /// <summary>
+    /// Refresh token rotation with reuse detection (OAuth 2.0 Security BCP, RFC 9700 4.14.2): each refresh
+    /// token works once and is replaced; presenting one again (a copy was stolen, or the client is
+    /// confused) revokes the whole authorization, refresh and access tokens alike. The replacement keeps
+    /// the expiry of the first one, so a login lasts at most Identity:RefreshTokenDays, however often it is refreshed.
+    /// </summary>
     private async Task<Dictionary<string, object>> RefreshAsync(IReadOnlyDictionary<string, string> form, string? authorization, TokenRequestContext urls)
     {
         var client = await AuthenticateClientAsync(form, authorization, urls, allowPublic: true);
         var presented = form.GetValueOrDefault("refresh_token") ?? throw OAuthError.InvalidRequest("refresh_token is missing");
         var now = time.GetUtcNow();
+        var hash = IdentityDb.Hash(presented);
         var row = db.Single("SELECT authorization_id, client_id, account_id, scope, patient_id, expires_utc, revoked_utc FROM identity_refresh_token WHERE hash = @h",
             r => new
             {
                 Authorization = r.GetString(0), Client = r.GetString(1), Account = r.GetString(2), Scope = r.GetString(3),
                 Patient = IdentityDb.String(r, "patient_id"), Expires = IdentityDb.ParseTime(r.GetString(5)), Revoked = !r.IsDBNull(6),
-            }, ("@h", IdentityDb.Hash(presented)));
-        if (row is null || row.Revoked || row.Expires < now || row.Client != client.ClientId)
+            }, ("@h", hash));
+        if (row is null || row.Client != client.ClientId)
             throw OAuthError.InvalidGrant("The refresh token is not valid");
+        if (row.Revoked || db.Execute("UPDATE identity_refresh_token SET revoked_utc = @now WHERE hash = @h AND revoked_utc IS NULL",
+                ("@now", IdentityDb.Time(now)), ("@h", hash)) == 0)
+        {
+            RevokeAuthorization(row.Authorization, now);
+            throw OAuthError.InvalidGrant("The refresh token was already used or revoked; every token of this authorization is now revoked");
+        }
+        if (row.Expires < now)
+            throw OAuthError.InvalidGrant("The refresh token has expired; log in again");
         var scope = row.Scope;
         if (form.GetValueOrDefault("scope") is { Length: > 0 } narrower)
         {
@@ -233,15 +247,14 @@ public sealed class TokenService(
                 throw OAuthError.InvalidScope("A refresh can only narrow the scope");
             scope = narrower;
         }
-        db.Execute("UPDATE identity_refresh_token SET revoked_utc = @now WHERE hash = @h", ("@now", IdentityDb.Time(now)), ("@h", IdentityDb.Hash(presented)));
         var account = accounts.FindById(row.Account) ?? throw OAuthError.InvalidGrant("The account no longer exists");
-        if (account.TokensNotBefore is { } nb && nb > now)
-            throw OAuthError.InvalidGrant("The refresh token is not valid");
-        return IssueForAccount(urls, client, account, scope, row.Patient, row.Authorization, null, withRefresh: true);
+        if (!account.IsActive)
+            throw OAuthError.InvalidGrant("The account is not active");
+        return IssueForAccount(urls, client, account, scope, row.Patient, row.Authorization, null, withRefresh: true, refreshExpires: row.Expires);
     }
 
     private Dictionary<string, object> IssueForAccount(TokenRequestContext urls, OAuthClient client, Account account, string scope, string? patientId,
-        string authorizationId, string? nonce, bool withRefresh)
+        string authorizationId, string? nonce, bool withRefresh, DateTimeOffset? refreshExpires = null)
     {
         var claims = new Dictionary<string, object>
         {
@@ -265,7 +278,7 @@ public sealed class TokenService(
                 INSERT INTO identity_refresh_token (hash, authorization_id, client_id, account_id, scope, patient_id, expires_utc, created_utc)
                 VALUES (@h, @a, @c, @acc, @s, @p, @e, @now)
                 """, ("@h", IdentityDb.Hash(refresh)), ("@a", authorizationId), ("@c", client.ClientId), ("@acc", account.Id), ("@s", scope),
-                ("@p", patientId), ("@e", IdentityDb.Time(now.AddDays(options.Value.RefreshTokenDays))), ("@now", IdentityDb.Time(now)));
+                ("@p", patientId), ("@e", IdentityDb.Time(refreshExpires ?? now.AddDays(options.Value.RefreshTokenDays))), ("@now", IdentityDb.Time(now)));
             response["refresh_token"] = refresh;
         }
         if (scopes.Contains("openid"))
@@ -325,17 +338,13 @@ public sealed class TokenService(
             _validated.TryRemove(token, out _);
             return null;
         }
-        var result = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
+        var result = await ValidateSignedAsync(token, issuer, audience, now);
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
-            ValidIssuer = issuer,
-            ValidAudience = audience,
-            IssuerSigningKeys = keys.Published.Select(k => (SecurityKey)k.Security),
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
-            ValidTypes = ["at+jwt"],
-            ClockSkew = TimeSpan.FromSeconds(30),
-            NameClaimType = "sub",
-            LifetimeValidator = (nbf, exp, _, _) => exp is { } e && e.ToUniversalTime() > now.UtcDateTime,
-        });
+            // Signed with a key another instance (or the CLI) created since this one last read them.
+            keys.ReloadForUnknownKey();
+            result = await ValidateSignedAsync(token, issuer, audience, now);
+        }
         if (!result.IsValid)
             return null;
         var principal = new ClaimsPrincipal(result.ClaimsIdentity);
@@ -347,25 +356,29 @@ public sealed class TokenService(
         return principal;
     }
 
+    private Task<TokenValidationResult> ValidateSignedAsync(string token, string issuer, string audience, DateTimeOffset now) =>
+        Handler.ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = issuer,
+            ValidAudience = audience,
+            IssuerSigningKeys = keys.Published.Select(k => (SecurityKey)k.Security),
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ValidTypes = ["at+jwt"],
+            ClockSkew = TimeSpan.FromSeconds(30),
+            NameClaimType = "sub",
+            LifetimeValidator = (nbf, exp, _, _) => exp is { } e && e.ToUniversalTime() > now.UtcDateTime,
+        });
+
+    /// <summary>Revocation is checked on every use, also of a cached principal, against the state all instances share.</summary>
     private bool IsRevoked(ClaimsPrincipal principal)
     {
-        var revoked = _revoked ??= db.Query("SELECT jti FROM identity_revoked_token UNION SELECT authorization_id FROM identity_revoked_token WHERE authorization_id IS NOT NULL",
-            r => r.GetString(0)).ToHashSet(StringComparer.Ordinal);
-        if (principal.FindFirstValue("jti") is { } jti && revoked.Contains(jti))
-            return true;
-        if (principal.FindFirstValue(TokenClaims.Authorization) is { } auth && revoked.Contains(auth))
-            return true;
-        if (principal.FindFirstValue(TokenClaims.Kind) is TokenClaims.KindPatient or TokenClaims.KindStaff && principal.FindFirstValue("sub") is { } sub)
-        {
-            var notBefore = _notBefore.GetOrAdd(sub, id => accounts.FindById(id)?.TokensNotBefore ?? DateTimeOffset.MinValue);
-            if (long.TryParse(principal.FindFirstValue("iat"), out var iat) && iat < notBefore.ToUnixTimeSeconds())
-                return true;
-        }
-        return false;
+        var account = principal.FindFirstValue(TokenClaims.Kind) is TokenClaims.KindPatient or TokenClaims.KindStaff ? principal.FindFirstValue("sub") : null;
+        var issuedAt = long.TryParse(principal.FindFirstValue("iat"), out var iat) ? DateTimeOffset.FromUnixTimeSeconds(iat) : DateTimeOffset.MinValue;
+        return revocations.IsRevoked(principal.FindFirstValue("jti"), principal.FindFirstValue(TokenClaims.Authorization), account, issuedAt);
     }
 
-    /// <summary>Called after logout everywhere: the account's cached cut-off is reloaded.</summary>
-    public void ForgetAccount(string accountId) => _notBefore.TryRemove(accountId, out _);
+    /// <summary>Called after logout everywhere on this instance: the next check reads the shared state.</summary>
+    public void ForgetAccount(string accountId) => revocations.Invalidate();
 
     /// <summary>RFC 7009: refresh tokens are revoked in the database; access tokens by their jti.</summary>
     public async Task RevokeAsync(string token, OAuthClient client, TokenRequestContext urls)
@@ -378,9 +391,10 @@ public sealed class TokenService(
         var principal = await ValidateAccessTokenAsync(token, urls.Issuer, urls.FhirBase);
         if (principal?.FindFirstValue(TokenClaims.ClientId) == client.ClientId && principal.FindFirstValue("jti") is { } jti)
         {
+            db.Execute("DELETE FROM identity_revoked_token WHERE expires_utc < @now", ("@now", IdentityDb.Time(now)));
             db.Execute("INSERT OR IGNORE INTO identity_revoked_token (jti, expires_utc) VALUES (@j, @e)",
                 ("@j", jti), ("@e", IdentityDb.Time(now + AccessTokenLifetime)));
-            _revoked = null;
+            revocations.Invalidate();
             _validated.TryRemove(token, out _);
         }
     }
@@ -391,7 +405,7 @@ public sealed class TokenService(
             ("@now", IdentityDb.Time(now)), ("@a", authorizationId));
         db.Execute("INSERT OR IGNORE INTO identity_revoked_token (jti, authorization_id, expires_utc) VALUES (@j, @a, @e)",
             ("@j", "auth:" + authorizationId), ("@a", authorizationId), ("@e", IdentityDb.Time(now + AccessTokenLifetime)));
-        _revoked = null;
+        revocations.Invalidate();
     }
 
     /// <summary>RFC 7662: what an active token says; {"active": false} for anything else.</summary>
