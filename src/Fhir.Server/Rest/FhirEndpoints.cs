@@ -51,7 +51,9 @@ public static class FhirEndpoints
 
     private static async Task Read(HttpContext context, string type, string id, ResourceService service)
     {
-        var resource = await service.ReadAsync(type, id, context.RequestAborted);
+        var resource = FhirAccessFilter.Prefetched(context, type, id) is { IsDeleted: false, Json: not null } prefetched
+            ? prefetched
+            : await service.ReadAsync(type, id, context.RequestAborted);
         FhirResponses.SetVersionHeaders(context, resource);
         if (FhirResponses.NotModified(context, resource))
         {
@@ -72,7 +74,8 @@ public static class FhirEndpoints
     private static async Task Bundle(HttpContext context, BundleProcessor bundles)
     {
         var body = await FhirRequest.ReadBodyAsync(context, KnownMediaTypes.FhirJson, KnownMediaTypes.Json);
-        var response = await bundles.ProcessAsync(body, FhirRequest.BaseUrl(context), FhirRequest.PreferredReturn(context), context.RequestAborted);
+        var response = await bundles.ProcessAsync(body, FhirRequest.BaseUrl(context), FhirRequest.PreferredReturn(context), context.RequestAborted,
+            FhirAccessJournal.Of(context));
         await FhirResponses.WriteBytesAsync(context, response);
     }
 
@@ -84,7 +87,7 @@ public static class FhirEndpoints
         if (condition.Length > 0)
         {
             // https://hl7.org/fhir/R4/http.html#ccreate
-            var (status, resource) = await bundles.ExecuteConditionalAsync("POST", type, null, body, condition, null, FhirRequest.BaseUrl(context), context.RequestAborted);
+            var (status, resource) = await bundles.ExecuteConditionalAsync("POST", type, null, body, condition, null, FhirRequest.BaseUrl(context), context.RequestAborted, FhirAccessJournal.Of(context));
             await FhirResponses.WriteWriteResultAsync(context, status, resource!, status == 201 ? $"Created {type}/{resource!.Id}" : $"{type}/{resource!.Id} already matches {condition}; nothing created");
             return;
         }
@@ -107,7 +110,8 @@ public static class FhirEndpoints
         service.EnsureType(type);
         var query = RequireCondition(context, "update");
         var body = await FhirRequest.ReadBodyAsync(context, KnownMediaTypes.FhirJson, KnownMediaTypes.Json);
-        var (status, resource) = await bundles.ExecuteConditionalAsync("PUT", type, query, body, null, FhirRequest.IfMatch(context), FhirRequest.BaseUrl(context), context.RequestAborted);
+        var (status, resource) = await bundles.ExecuteConditionalAsync("PUT", type, query, body, null, FhirRequest.IfMatch(context), FhirRequest.BaseUrl(context), context.RequestAborted,
+            FhirAccessJournal.Of(context));
         await FhirResponses.WriteWriteResultAsync(context, status, resource!, status == 201 ? $"Created {type}/{resource!.Id}" : $"Updated {type}/{resource!.Id}");
     }
 
@@ -116,7 +120,8 @@ public static class FhirEndpoints
     {
         service.EnsureType(type);
         var query = RequireCondition(context, "delete");
-        var (_, deleted) = await bundles.ExecuteConditionalAsync("DELETE", type, query, ReadOnlyMemory<byte>.Empty, null, FhirRequest.IfMatch(context), FhirRequest.BaseUrl(context), context.RequestAborted);
+        var (_, deleted) = await bundles.ExecuteConditionalAsync("DELETE", type, query, ReadOnlyMemory<byte>.Empty, null, FhirRequest.IfMatch(context), FhirRequest.BaseUrl(context),
+            context.RequestAborted, FhirAccessJournal.Of(context));
         if (deleted is not null)
             context.Response.Headers.ETag = deleted.ETag;
         context.Response.StatusCode = 204;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Fhir.Server.Definitions;
 using Fhir.Server.Features.Outcomes;
+using Fhir.Server.Features.Security;
 using Fhir.Server.Search.Indexing;
 using Fhir.Server.Search.Parsing;
 using Fhir.Server.Search.Query;
@@ -75,10 +76,16 @@ public sealed class FhirSearch(
     }
 
     public Task<byte[]> SearchBundleAsync(string? type, string query, string baseUrl, CancellationToken ct) =>
-        Task.FromResult(Search(new SearchInput(type, SearchRequest.ParseQuery(query), baseUrl, baseUrl + (type is null ? "" : "/" + type))));
+        SearchBundleAsync(type, query, baseUrl, null, ct);
 
-    /// <summary>Runs a search and renders its searchset Bundle.</summary>
-    public byte[] Search(SearchInput input)
+    public Task<byte[]> SearchBundleAsync(string? type, string query, string baseUrl, FhirAccessJournal? access, CancellationToken ct) =>
+        Task.FromResult(Search(new SearchInput(type, SearchRequest.ParseQuery(query), baseUrl, baseUrl + (type is null ? "" : "/" + type)), access));
+
+    /// <summary>
+    /// Runs a search and renders its searchset Bundle. With <paramref name="access"/>, every match and
+    /// include is recorded with its patients for the access log (NEN 7513).
+    /// </summary>
+    public byte[] Search(SearchInput input, FhirAccessJournal? access = null)
     {
         if (input.Type is not null)
             EnsureType(input.Type);
@@ -122,6 +129,8 @@ public sealed class FhirSearch(
         {
             var result = executor.Execute(c, types, conditions, request, restriction);
             SearchExecutor.Load(c, result.Matches.Concat(result.Included));
+            if (access is not null)
+                Record(c, access, result);
             return result;
         });
         var query = Query(request.Arguments);
@@ -131,6 +140,19 @@ public sealed class FhirSearch(
             Previous: page.PreviousCursor is null ? null : input.Path + "?" + Append(query, "_cursor=" + page.PreviousCursor),
             First: input.Path + (query.Length == 0 ? "" : "?" + query));
         return writer.Write(page, request, input.BaseUrl, links);
+    }
+
+    private void Record(SqliteConnection connection, FhirAccessJournal access, SearchPage page)
+    {
+        var hits = page.Matches.Concat(page.Included).ToList();
+        if (hits.Count == 0)
+            return;
+        var patients = executor.PatientsOf(connection, hits);
+        foreach (var hit in hits)
+        {
+            if (patients.TryGetValue(hit.Rid, out var own))
+                access.Add(new FhirAccessRecord(FhirInteraction.Search, hit.Type, hit.Id, own));
+        }
     }
 
     private static string Append(string query, string part) => query.Length == 0 ? part : query + "&" + part;

@@ -1,3 +1,4 @@
+using Fhir.Server.Features.Security;
 using Fhir.Server.Store;
 
 namespace Fhir.Server.Search;
@@ -18,4 +19,8 @@ public interface IFhirSearch
 
     /// <summary>A searchset Bundle, as GET [base]/[type]?[query] answers it.</summary>
     Task<byte[]> SearchBundleAsync(string? type, string query, string baseUrl, CancellationToken ct);
+
+    /// <summary>As <see cref="SearchBundleAsync(string?, string, string, CancellationToken)"/>, recording what it found for the access log.</summary>
+    Task<byte[]> SearchBundleAsync(string? type, string query, string baseUrl, FhirAccessJournal? access, CancellationToken ct) =>
+        SearchBundleAsync(type, query, baseUrl, ct);
 }

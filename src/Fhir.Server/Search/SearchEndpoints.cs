@@ -88,7 +88,7 @@ public static class SearchEndpoints
         var allowed = await policy.GetSearchRestrictionAsync(context.User, type, context.RequestAborted);
         var restriction = new SearchRestriction(allowed.PatientIds, allowed.OrganizationId);
         var input = new SearchInput(type, arguments, baseUrl, path.TrimEnd('/'), Strict(context), compartment, restriction);
-        await FhirResponses.WriteBytesAsync(context, search.Search(input));
+        await FhirResponses.WriteBytesAsync(context, search.Search(input, FhirAccessJournal.Of(context)));
     }
 
     /// <summary>https://hl7.org/fhir/R4/search.html#errors: Prefer: handling=strict or lenient (the default).</summary>

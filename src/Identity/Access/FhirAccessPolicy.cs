@@ -95,7 +95,24 @@ public sealed class FhirAccessPolicy(
             }
         }
         if (patients.Count > 0)
-            await log.RecordAsync(Entry(principal, request, patients, onBehalfOf), ct);
+        {
+            IReadOnlyList<FhirAccessRecord> resources = type is not null && request.Id is not null
+                ? [new FhirAccessRecord(request.Interaction, type, request.Id, patients)]
+                : [];
+            await log.RecordAsync(Entry(principal, request, patients, resources, onBehalfOf), ct);
+        }
+    }
+
+    public async ValueTask RecordAsync(ClaimsPrincipal principal, IReadOnlyList<FhirAccessRecord> records, CancellationToken ct = default)
+    {
+        // A patient's searches are limited to records they may see; what is not their own is on a child's behalf.
+        var self = principal.FindFirstValue(TokenClaims.Kind) == TokenClaims.KindPatient
+            && principal.FindFirstValue(TokenClaims.FhirUser) is { } fu && fu.StartsWith("Patient/", StringComparison.Ordinal) ? fu["Patient/".Length..] : null;
+        foreach (var group in records.GroupBy(r => (r.Interaction, OnBehalfOf: self is not null && r.Patients is { Count: > 0 } p && !p.Contains(self) ? $"Patient/{p.First()}" : null)))
+        {
+            var request = new FhirAccessRequest(principal, group.Key.Interaction, null, null);
+            await log.RecordAsync(Entry(principal, request, [], group.ToList(), group.Key.OnBehalfOf), ct);
+        }
     }
 
     public async ValueTask<CompartmentRestriction> GetSearchRestrictionAsync(ClaimsPrincipal principal, string? type, CancellationToken ct = default)
@@ -158,7 +175,8 @@ public sealed class FhirAccessPolicy(
             .Where(s => s is not null && contexts.Contains(s.Context)).Select(s => s!).ToList();
     }
 
-    private AccessLogEntry Entry(ClaimsPrincipal principal, FhirAccessRequest request, IReadOnlyCollection<string> patients, string? onBehalfOf)
+    private AccessLogEntry Entry(ClaimsPrincipal principal, FhirAccessRequest request, IReadOnlyCollection<string> patients,
+        IReadOnlyList<FhirAccessRecord> resources, string? onBehalfOf)
     {
         var (action, code) = request.Interaction switch
         {
@@ -173,9 +191,7 @@ public sealed class FhirAccessPolicy(
         };
         var kind = principal.FindFirstValue(TokenClaims.Kind);
         var who = principal.FindFirstValue(TokenClaims.Name) ?? principal.FindFirstValue("sub") ?? "?";
-        return new AccessLogEntry(time.GetUtcNow(), action, code,
-            request.Type is not null && request.Id is not null ? $"{request.Type}/{request.Id}" : null,
-            patients, who, kind == TokenClaims.KindSystem ? null : principal.FindFirstValue(TokenClaims.FhirUser),
+        return new AccessLogEntry(time.GetUtcNow(), action, code, patients, resources, who, kind == TokenClaims.KindSystem ? null : principal.FindFirstValue(TokenClaims.FhirUser),
             kind == TokenClaims.KindSystem ? "systeem" : principal.FindFirstValue(TokenClaims.Role) ?? "patiënt",
             principal.FindFirstValue(TokenClaims.Organization), onBehalfOf, principal.FindFirstValue(TokenClaims.ClientId));
     }

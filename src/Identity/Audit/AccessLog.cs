@@ -1,22 +1,28 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using Fhir.Server.Features.Resources;
+using Fhir.Server.Features.Security;
+using Fhir.Server.Search.Indexing;
 using Fhir.Server.Store;
+using Identity.Access;
 using Identity.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Identity.Audit;
 
-/// <summary>One access to patient data, as NEN 7513 wants it logged.</summary>
+/// <summary>
+/// One access to patient data, as NEN 7513 wants it logged: who (user, role, organisation), on whose
+/// behalf, which patients, what action, when, through which client. <see cref="Resources"/> are the
+/// resources touched; a resource without known patients gets them from its JSON when the log writes.
+/// </summary>
 public sealed record AccessLogEntry(
     DateTimeOffset When,
     string Action,
     string Interaction,
-    string? ResourceReference,
     IReadOnlyCollection<string> Patients,
+    IReadOnlyList<FhirAccessRecord> Resources,
     string Who,
     string? WhoReference,
     string? Role,
@@ -25,40 +31,75 @@ public sealed record AccessLogEntry(
     string? ClientId);
 
 /// <summary>
-/// The access log (NEN 7513): every allowed access to patient data becomes a FHIR AuditEvent, written
-/// through the resource service in batches off the request path (up to 512 per transaction) and flushed
-/// when the host stops. What is still queued when the process is killed (-9, power loss) is lost:
-/// what accumulated since the last batch committed, normally well under a second. The queue holds at
-/// most <see cref="Capacity"/> events; when the writer falls that far behind, requests wait for it
-/// rather than go unlogged, which also caps the loss window.
+/// The access log (NEN 7513): every allowed access to patient data ends up in a FHIR AuditEvent.
+/// Requests only queue an entry; a background writer drains the queue, folds the entries of one drain
+/// by requester (who, role, organisation, on whose behalf, client, action) into one AuditEvent per
+/// requester with one entity per patient and per resource (at most <see cref="MaxEntities"/>, with the
+/// period the accesses span), and writes them through a lean path: the AuditEvents are generated here
+/// (<see cref="AuditEventDocument"/>), so they are not validated again, and only the search parameters
+/// in <see cref="AuditEventDocument.IndexedParameters"/> are indexed. A row per patient goes to
+/// identity_access_log for the patient's own view.
+///
+/// Durability: the writer commits as soon as entries are queued, so what a hard kill (-9, power
+/// loss) loses is what was queued since the last commit, normally a few milliseconds of accesses.
+/// Stopping the host flushes everything. The queue holds at most <see cref="Capacity"/> entries;
+/// when the writer falls that far behind, requests wait for it rather than go unlogged, which also
+/// bounds the loss window.
 /// https://hl7.org/fhir/R4/auditevent.html
 /// </summary>
-public sealed class AccessLog(ResourceService resources, IResourceStore store, ILogger<AccessLog> logger) : BackgroundService
+public sealed class AccessLog(IResourceStore store, PatientCompartment compartment, IServiceProvider services, TimeProvider time, ILogger<AccessLog> logger)
+    : BackgroundService
 {
-    private const int BatchSize = 512;
     public const int Capacity = 20_000;
 
+    /// <summary>Most entries folded into one write (one store transaction).</summary>
+    private const int DrainSize = 4096;
+
+    /// <summary>Most entities (patients and resources) in one AuditEvent.</summary>
+    public const int MaxEntities = 200;
+
     private readonly Channel<AccessLogEntry> _queue = Channel.CreateBounded<AccessLogEntry>(
-        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(Capacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
 
-    public ValueTask RecordAsync(AccessLogEntry entry, CancellationToken ct = default) =>
-        _queue.Writer.TryWrite(entry) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(entry, ct);
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private long _waited;
 
-    /// <summary>Writes everything queued so far (tests call this to see their events).</summary>
+    private SearchIndexer? Indexer => services.GetService<SearchIndexer>();
+
+    /// <summary>How often a request had to wait because the queue was full (back-pressure), since start.</summary>
+    public long WaitedForWriter => Interlocked.Read(ref _waited);
+
+    public ValueTask RecordAsync(AccessLogEntry entry, CancellationToken ct = default)
+    {
+        if (_queue.Writer.TryWrite(entry))
+            return ValueTask.CompletedTask;
+        Interlocked.Increment(ref _waited);
+        return _queue.Writer.WriteAsync(entry, ct);
+    }
+
+    /// <summary>Writes everything queued so far, and waits for a write already under way (tests and the patient's view call this).</summary>
     public async Task FlushAsync(CancellationToken ct = default)
     {
-        var batch = new List<AccessLogEntry>();
-        while (_queue.Reader.TryRead(out var entry))
+        await _writer.WaitAsync(ct);
+        try
         {
-            batch.Add(entry);
-            if (batch.Count == BatchSize)
+            var batch = new List<AccessLogEntry>();
+            while (_queue.Reader.TryRead(out var entry))
             {
-                await WriteAsync(batch, ct);
-                batch.Clear();
+                batch.Add(entry);
+                if (batch.Count == DrainSize)
+                {
+                    await WriteAsync(batch, ct);
+                    batch.Clear();
+                }
             }
+            if (batch.Count > 0)
+                await WriteAsync(batch, ct);
         }
-        if (batch.Count > 0)
-            await WriteAsync(batch, ct);
+        finally
+        {
+            _writer.Release();
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -81,24 +122,49 @@ public sealed class AccessLog(ResourceService resources, IResourceStore store, I
 
     private async Task WriteAsync(List<AccessLogEntry> batch, CancellationToken ct)
     {
-        var documents = batch.Select(e => (Entry: e, Doc: JsonDocument.Parse(Render(e).ToJsonString()))).ToList();
+        List<AuditEventDocument.Access> events;
+        try
+        {
+            events = Aggregate(batch);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not prepare {Count} access log entries", batch.Count);
+            return;
+        }
+        if (events.Count == 0)
+            return;
+        var lastUpdated = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+        var prepared = events.Select(e =>
+        {
+            var id = Fhir.Server.Features.Resources.ResourceService.NewId();
+            return (Event: e, Id: id, Json: AuditEventDocument.Write(e, id, lastUpdated), Rows: AuditEventDocument.IndexRows(e));
+        }).ToList();
+        var indexer = Indexer;
         try
         {
             await store.WriteAsync(session =>
             {
-                foreach (var (entry, doc) in documents)
+                var connection = (SqliteConnection)session.Connection;
+                using var insert = connection.CreateCommand();
+                insert.CommandText = "INSERT INTO identity_access_log (audit_id, patient_id, recorded_utc, who, action) VALUES ($a, $p, $t, $w, $x)";
+                var a = insert.Parameters.Add("$a", SqliteType.Text);
+                var p = insert.Parameters.Add("$p", SqliteType.Text);
+                var t = insert.Parameters.Add("$t", SqliteType.Text);
+                var w = insert.Parameters.Add("$w", SqliteType.Text);
+                var x = insert.Parameters.Add("$x", SqliteType.Text);
+                foreach (var (access, id, json, rows) in prepared)
                 {
-                    var stored = resources.CreateIn(session, resources.Validate(doc.RootElement, "AuditEvent"));
-                    foreach (var patient in entry.Patients)
+                    var stored = session.Append("AuditEvent", id, 1, lastUpdated, "POST", json);
+                    indexer?.Write(connection, "AuditEvent", id, stored.Seq, lastUpdated.ToUnixTimeMilliseconds(), rows, replace: false);
+                    foreach (var (patient, when) in access.Patients)
                     {
-                        using var command = session.Connection.CreateCommand();
-                        command.CommandText = "INSERT INTO identity_access_log (audit_id, patient_id, recorded_utc, who, action) VALUES (@a, @p, @t, @w, @x)";
-                        Add(command, "@a", stored.Id + (entry.Patients.Count > 1 ? "|" + patient : ""));
-                        Add(command, "@p", patient);
-                        Add(command, "@t", IdentityDb.Time(entry.When));
-                        Add(command, "@w", entry.Who);
-                        Add(command, "@x", entry.Interaction);
-                        command.ExecuteNonQuery();
+                        a.Value = id + "|" + patient;
+                        p.Value = patient;
+                        t.Value = IdentityDb.Time(when);
+                        w.Value = access.Who;
+                        x.Value = access.Interaction;
+                        insert.ExecuteNonQuery();
                     }
                 }
                 return 0;
@@ -106,80 +172,62 @@ public sealed class AccessLog(ResourceService resources, IResourceStore store, I
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "Could not write {Count} access log events", batch.Count);
-        }
-        finally
-        {
-            foreach (var (_, doc) in documents)
-                doc.Dispose();
+            logger.LogError(ex, "Could not write {Count} access log events", prepared.Count);
         }
     }
 
-    private static void Add(System.Data.Common.DbCommand command, string name, object? value)
+    /// <summary>Folds the entries by requester and action into AuditEvents of at most <see cref="MaxEntities"/> entities.</summary>
+    private List<AuditEventDocument.Access> Aggregate(List<AccessLogEntry> batch)
     {
-        var p = command.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value ?? DBNull.Value;
-        command.Parameters.Add(p);
+        var open = new Dictionary<AuditEventDocument.Requester, AuditEventDocument.Access>();
+        var done = new List<AuditEventDocument.Access>();
+        foreach (var entry in batch)
+        {
+            var key = new AuditEventDocument.Requester(entry.Action, entry.Interaction, entry.Who, entry.WhoReference, entry.Role,
+                entry.Organization, entry.OnBehalfOf, entry.ClientId);
+            if (!open.TryGetValue(key, out var access))
+            {
+                access = new AuditEventDocument.Access(key, entry.When);
+                open[key] = access;
+                done.Add(access);
+            }
+            foreach (var patient in entry.Patients)
+                access = Add(open, done, key, access, entry.When, patient, null);
+            foreach (var resource in entry.Resources)
+            {
+                var reference = resource.Type + "/" + resource.Id;
+                foreach (var patient in PatientsOf(resource))
+                    access = Add(open, done, key, access, entry.When, patient, reference);
+            }
+        }
+        return done.Where(a => a.Patients.Count > 0).ToList();
     }
 
-    public static JsonObject Render(AccessLogEntry e)
+    private static AuditEventDocument.Access Add(Dictionary<AuditEventDocument.Requester, AuditEventDocument.Access> open,
+        List<AuditEventDocument.Access> done, AuditEventDocument.Requester key, AuditEventDocument.Access access,
+        DateTimeOffset when, string patient, string? reference)
     {
-        var requestor = new JsonObject
+        var needed = (access.Patients.ContainsKey(patient) ? 0 : 1) + (reference is null || access.Resources.Contains(reference) ? 0 : 1);
+        if (needed > 0 && access.EntityCount + needed > MaxEntities)
         {
-            ["type"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject
-            {
-                ["system"] = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", ["code"] = "IRCP", ["display"] = "information recipient",
-            }) },
-            ["who"] = e.WhoReference is { } r ? new JsonObject { ["reference"] = r, ["display"] = e.Who } : new JsonObject { ["display"] = e.Who },
-            ["altId"] = e.Who,
-            ["requestor"] = true,
-        };
-        if (e.Role is { } role)
-            requestor["role"] = new JsonArray(new JsonObject { ["text"] = role });
-        var agents = new JsonArray(requestor);
-        if (e.OnBehalfOf is { } behalf)
-            agents.Add(new JsonObject { ["type"] = new JsonObject { ["text"] = "namens (vertegenwoordigde)" }, ["who"] = new JsonObject { ["reference"] = behalf }, ["requestor"] = false });
-        if (e.ClientId is { } client)
-            agents.Add(new JsonObject
-            {
-                ["type"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://dicom.nema.org/resources/ontology/DCM", ["code"] = "110150", ["display"] = "Application" }) },
-                ["who"] = new JsonObject { ["identifier"] = new JsonObject { ["system"] = "urn:ietf:params:oauth:client-id", ["value"] = client } },
-                ["requestor"] = false,
-            });
-        var entities = new JsonArray();
-        foreach (var patient in e.Patients)
-            entities.Add(new JsonObject
-            {
-                ["what"] = new JsonObject { ["reference"] = $"Patient/{patient}" },
-                ["type"] = new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/audit-entity-type", ["code"] = "1", ["display"] = "Person" },
-                ["role"] = new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/object-role", ["code"] = "1", ["display"] = "Patient" },
-            });
-        if (e.ResourceReference is { } what)
-            entities.Add(new JsonObject
-            {
-                ["what"] = new JsonObject { ["reference"] = what },
-                ["type"] = new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/audit-entity-type", ["code"] = "2", ["display"] = "System Object" },
-            });
-        var source = new JsonObject
-        {
-            ["observer"] = new JsonObject { ["display"] = "Huisartsportaal FHIR-server" },
-            ["type"] = new JsonArray(new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/security-source-type", ["code"] = "4", ["display"] = "Application Server" }),
-        };
-        if (e.Organization is { } org)
-            source["site"] = $"Organization/{org}";
-        return new JsonObject
-        {
-            ["resourceType"] = "AuditEvent",
-            ["type"] = new JsonObject { ["system"] = "http://terminology.hl7.org/CodeSystem/audit-event-type", ["code"] = "rest", ["display"] = "RESTful Operation" },
-            ["subtype"] = new JsonArray(new JsonObject { ["system"] = "http://hl7.org/fhir/restful-interaction", ["code"] = e.Interaction }),
-            ["action"] = e.Action,
-            ["recorded"] = e.When.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
-            ["outcome"] = "0",
-            ["agent"] = agents,
-            ["source"] = source,
-            ["entity"] = entities,
-        };
+            access = new AuditEventDocument.Access(key, when);
+            open[key] = access;
+            done.Add(access);
+        }
+        access.Add(when, patient, reference);
+        return access;
+    }
+
+    private IReadOnlyCollection<string> PatientsOf(FhirAccessRecord resource)
+    {
+        if (resource.Patients is { } known)
+            return known;
+        if (resource.Type == "Patient")
+            return [resource.Id];
+        if (resource.Json.IsEmpty)
+            return [];
+        using var document = JsonDocument.Parse(resource.Json);
+        return compartment.PatientsOf(resource.Type, document.RootElement);
     }
 
     /// <summary>Who accessed a patient's record, newest first (for the patient's own "wie heeft mijn dossier bekeken").</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fhir.Server.Features.Outcomes;
 using Fhir.Server.Features.Resources;
+using Fhir.Server.Features.Security;
 using Fhir.Server.Search;
 using Fhir.Server.Store;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,13 +17,15 @@ namespace Fhir.Server.Features.Bundles;
 /// conditional references (<c>Patient?identifier=...</c>) are resolved before anything is written, and
 /// conditions that decided an id are checked again inside the transaction so a concurrent writer
 /// cannot slip in between. A batch runs each entry on its own; one failing entry spoils no other.
+/// With a <see cref="FhirAccessJournal"/>, every entry is checked against the access policy's scope
+/// rules and what each entry wrote or read is recorded for the access log.
 /// </summary>
 public sealed class BundleProcessor(ResourceService resources, IResourceStore store, IServiceProvider services)
 {
     private IFhirSearch Search => services.GetService<IFhirSearch>()
         ?? throw new FhirException(501, IssueCodes.NotSupported, "Conditional interactions need search, which this server instance does not run");
 
-    public async Task<byte[]> ProcessAsync(ReadOnlyMemory<byte> body, string baseUrl, string? preferReturn, CancellationToken ct)
+    public async Task<byte[]> ProcessAsync(ReadOnlyMemory<byte> body, string baseUrl, string? preferReturn, CancellationToken ct, FhirAccessJournal? access = null)
     {
         if (FhirJson.ParseNode(body) is not JsonObject bundle || (bundle["resourceType"] as JsonValue)?.ToString() != "Bundle")
             throw FhirException.BadRequest("POST to the base URL takes a Bundle of type transaction or batch");
@@ -41,8 +44,8 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
         }
 
         var results = type == "transaction"
-            ? await TransactionAsync(entries, baseUrl, ct)
-            : await BatchAsync(entries, baseUrl, ct);
+            ? await TransactionAsync(entries, baseUrl, access, ct)
+            : await BatchAsync(entries, baseUrl, access, ct);
         return Render(type + "-response", results, baseUrl, preferReturn);
     }
 
@@ -51,7 +54,8 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
     /// a transaction of one entry so the rules are the same as inside a bundle.
     /// </summary>
     public async Task<(int Status, StoredResource? Resource)> ExecuteConditionalAsync(
-        string method, string type, string? query, ReadOnlyMemory<byte> body, string? ifNoneExist, long? ifMatch, string baseUrl, CancellationToken ct)
+        string method, string type, string? query, ReadOnlyMemory<byte> body, string? ifNoneExist, long? ifMatch, string baseUrl, CancellationToken ct,
+        FhirAccessJournal? access = null)
     {
         JsonObject? resource = null;
         if (!body.IsEmpty)
@@ -71,16 +75,18 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
             IfMatch = ifMatch,
             Standalone = true,
         };
-        var result = (await TransactionAsync([entry], baseUrl, ct))[0];
+        var result = (await TransactionAsync([entry], baseUrl, access, ct))[0];
         return (int.Parse(result.StatusLine.AsSpan(0, 3), System.Globalization.CultureInfo.InvariantCulture), result.Resource);
     }
 
-    private async Task<EntryResult[]> TransactionAsync(List<BundleEntryRequest> entries, string baseUrl, CancellationToken ct)
+    private async Task<EntryResult[]> TransactionAsync(List<BundleEntryRequest> entries, string baseUrl, FhirAccessJournal? access, CancellationToken ct)
     {
         foreach (var entry in entries)
         {
             if (entry.Type is not null && entry.Type != "metadata")
                 resources.EnsureType(entry.Type);
+            if (access is not null)
+                AtEntry(entry, () => { Check(access, entry); return true; });
         }
         var identities = AssignIdentities(entries, baseUrl);
         var documents = new List<JsonDocument>();
@@ -114,8 +120,13 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
                     results[entry.Index] = AtEntry(entry, () => Write(session, entry, prepared.GetValueOrDefault(entry.Index), patches.GetValueOrDefault(entry.Index)));
                 return true;
             }, ct);
+            if (access is not null)
+            {
+                foreach (var entry in entries.Where(e => e.Phase < 3))
+                    Record(access, entry, results[entry.Index]);
+            }
             foreach (var entry in entries.Where(e => e.Phase == 3))
-                results[entry.Index] = await ReadEntryAsync(entry, baseUrl, ct);
+                results[entry.Index] = await ReadEntryAsync(entry, baseUrl, access, ct);
             return results;
         }
         finally
@@ -125,7 +136,7 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
         }
     }
 
-    private async Task<EntryResult[]> BatchAsync(List<BundleEntryRequest> entries, string baseUrl, CancellationToken ct)
+    private async Task<EntryResult[]> BatchAsync(List<BundleEntryRequest> entries, string baseUrl, FhirAccessJournal? access, CancellationToken ct)
     {
         var results = new EntryResult[entries.Count];
         foreach (var entry in entries)
@@ -134,15 +145,19 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
             {
                 if (entry.Type is not null && entry.Type != "metadata")
                     resources.EnsureType(entry.Type);
+                if (access is not null)
+                    Check(access, entry);
                 if (entry.Phase == 3)
                 {
-                    results[entry.Index] = await ReadEntryAsync(entry, baseUrl, ct);
+                    results[entry.Index] = await ReadEntryAsync(entry, baseUrl, access, ct);
                     continue;
                 }
                 using var document = PrepareBatchResource(entry);
                 var validated = document is null ? null : resources.Validate(document.RootElement, entry.Type!);
                 var patch = entry.Method == "PATCH" ? PatchOf(entry) : null;
                 results[entry.Index] = await store.WriteAsync(session => Write(session, entry, validated, patch), ct);
+                if (access is not null)
+                    Record(access, entry, results[entry.Index]);
             }
             catch (FhirException ex)
             {
@@ -241,8 +256,9 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
                         return EntryResult.Status("204 No Content");
                     id = matches[0];
                 }
+                var before = session.ReadCurrent(entry.Type!, id);
                 var deleted = resources.DeleteIn(session, entry.Type!, id, entry.IfMatch);
-                return deleted is null ? EntryResult.Status("204 No Content") : new EntryResult("204 No Content", deleted, false);
+                return deleted is null ? EntryResult.Status("204 No Content") : new EntryResult("204 No Content", deleted, false) { Before = before };
             }
             case "POST":
             {
@@ -282,24 +298,56 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
         }
     }
 
-    private async Task<EntryResult> ReadEntryAsync(BundleEntryRequest entry, string baseUrl, CancellationToken ct)
+    private async Task<EntryResult> ReadEntryAsync(BundleEntryRequest entry, string baseUrl, FhirAccessJournal? access, CancellationToken ct)
     {
         try
         {
             if (entry.Type is null || entry.Id is null)
             {
-                var bundle = await Search.SearchBundleAsync(entry.Type, entry.Query ?? "", baseUrl, ct);
+                var bundle = await Search.SearchBundleAsync(entry.Type, entry.Query ?? "", baseUrl, access, ct);
                 return new EntryResult("200 OK", null, true) { Body = bundle };
             }
             var found = entry.VersionId is null
                 ? await resources.ReadAsync(entry.Type, entry.Id, ct)
                 : await resources.ReadVersionAsync(entry.Type, entry.Id, entry.VersionId, ct);
+            access?.Add(new FhirAccessRecord(entry.VersionId is null ? FhirInteraction.Read : FhirInteraction.VRead, found.Type, found.Id, null, found.Json));
             return new EntryResult("200 OK", found, entry.Method == "GET");
         }
         catch (FhirException ex)
         {
             return EntryResult.Failed(ex.Status, ex.Issues);
         }
+    }
+
+    private static void Check(FhirAccessJournal access, BundleEntryRequest entry)
+    {
+        var interaction = entry.Method switch
+        {
+            "POST" => FhirInteraction.Create,
+            "PUT" => FhirInteraction.Update,
+            "PATCH" => FhirInteraction.Patch,
+            "DELETE" => FhirInteraction.Delete,
+            _ => entry.Type is null || entry.Id is null ? FhirInteraction.Search : FhirInteraction.Read,
+        };
+        if (entry.Type != "metadata")
+            access.Check(interaction, entry.Type);
+    }
+
+    /// <summary>What a write entry did, for the access log: the version it stored (or, for a delete, the one it ended).</summary>
+    private static void Record(FhirAccessJournal access, BundleEntryRequest entry, EntryResult result)
+    {
+        if (result.Resource is not { } stored)
+            return;
+        var interaction = entry.Method switch
+        {
+            "POST" when result.StatusLine.StartsWith("200", StringComparison.Ordinal) => FhirInteraction.Read,
+            "POST" => FhirInteraction.Create,
+            "PUT" => FhirInteraction.Update,
+            "PATCH" => FhirInteraction.Patch,
+            _ => FhirInteraction.Delete,
+        };
+        var json = stored.Json ?? result.Before?.Json;
+        access.Add(new FhirAccessRecord(interaction, stored.Type, stored.Id, null, json));
     }
 
     /// <summary>A PATCH entry carries a Binary whose data is a JSON Patch document.</summary>
@@ -464,6 +512,9 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
         public byte[]? Body { get; init; }
 
         public IReadOnlyList<OutcomeIssue>? Issues { get; init; }
+
+        /// <summary>For a delete: the version it ended, whose patients the access log names.</summary>
+        public StoredResource? Before { get; init; }
 
         public static EntryResult Status(string line) => new(line, null, false);
 

@@ -78,6 +78,6 @@ public static class EverythingEndpoints
         var path = baseUrl + context.Request.Path.Value![FhirEndpoints.Prefix.Length..];
         var input = new SearchInput(null, arguments, baseUrl, path, Strict: true,
             Restriction: patients is null ? null : new SearchRestriction(patients));
-        return FhirResponses.WriteBytesAsync(context, search.Search(input));
+        return FhirResponses.WriteBytesAsync(context, search.Search(input, FhirAccessJournal.Of(context)));
     }
 }

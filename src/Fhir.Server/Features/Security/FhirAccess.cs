@@ -59,6 +59,13 @@ public interface IFhirAccessPolicy
 
     /// <summary>For search: the restriction to apply to every match, including _include, _revinclude, chains and _has.</summary>
     ValueTask<CompartmentRestriction> GetSearchRestrictionAsync(ClaimsPrincipal principal, string? type, CancellationToken ct = default);
+
+    /// <summary>
+    /// After a request was served: logs what it touched beyond what <see cref="AuthorizeAsync"/> logged
+    /// (search matches, bundle entries, conditional writes), per patient. Never blocks on the log's
+    /// writer unless its queue is full.
+    /// </summary>
+    ValueTask RecordAsync(ClaimsPrincipal principal, IReadOnlyList<FhirAccessRecord> records, CancellationToken ct = default);
 }
 
 /// <summary>
@@ -79,6 +86,9 @@ public sealed class DenyAllAccessPolicy : IFhirAccessPolicy
         throw FhirSecurity.Unauthorized("No access policy is configured on this server");
 
     public ValueTask<CompartmentRestriction> GetSearchRestrictionAsync(ClaimsPrincipal principal, string? type, CancellationToken ct = default) =>
+        throw FhirSecurity.Unauthorized("No access policy is configured on this server");
+
+    public ValueTask RecordAsync(ClaimsPrincipal principal, IReadOnlyList<FhirAccessRecord> records, CancellationToken ct = default) =>
         throw FhirSecurity.Unauthorized("No access policy is configured on this server");
 }
 

@@ -36,12 +36,14 @@ public sealed class FhirAccessFilter : IEndpointFilter
         policy.CheckInteraction(context.User, interaction, type ?? (routeValues["type"] as string));
         if (interaction == FhirInteraction.Validate)
             return await next(invocation);
+        var journal = new FhirAccessJournal(context.User, policy);
+        context.Features.Set(journal);
         if (interaction == FhirInteraction.Search)
         {
             if (context.GetEndpoint()?.Metadata.GetMetadata<AppliesSearchRestrictionAttribute>() is null
                 && await policy.GetSearchRestrictionAsync(context.User, type, context.RequestAborted) != CompartmentRestriction.None)
                 throw FhirSecurity.Forbidden("This search is not limited to your patients yet, so it is open to system clients only; read by id or use Patient/$everything");
-            return await next(invocation);
+            return await RecordAfter(context, policy, journal, await next(invocation));
         }
 
         JsonDocument? current = null, incoming = null;
@@ -50,6 +52,8 @@ public sealed class FhirAccessFilter : IEndpointFilter
             if (type is not null && id is not null)
             {
                 var stored = await context.RequestServices.GetRequiredService<IResourceStore>().ReadAsync(type, id, context.RequestAborted);
+                if (interaction == FhirInteraction.Read)
+                    context.Features.Set(new PrefetchedResource(type, id, stored));
                 if (stored is { IsDeleted: false, Json: not null })
                 {
                     current = JsonDocument.Parse(stored.Json);
@@ -84,7 +88,25 @@ public sealed class FhirAccessFilter : IEndpointFilter
             current?.Dispose();
             incoming?.Dispose();
         }
-        return await next(invocation);
+        return await RecordAfter(context, policy, journal, await next(invocation));
+    }
+
+    /// <summary>
+    /// The current version the filter read for a plain read, so the handler serves it without reading
+    /// it again; null when the filter did not read this resource.
+    /// </summary>
+    public static StoredResource? Prefetched(HttpContext context, string type, string id) =>
+        context.Features.Get<PrefetchedResource>() is { } p && p.Type == type && p.Id == id ? p.Resource : null;
+
+    private sealed record PrefetchedResource(string Type, string Id, StoredResource? Resource);
+
+    /// <summary>Logs what the handler served beyond the resource authorised up front, once it succeeded.</summary>
+    private static async ValueTask<object?> RecordAfter(HttpContext context, IFhirAccessPolicy policy, FhirAccessJournal journal, object? result)
+    {
+        var records = journal.Records;
+        if (records.Count > 0 && context.Response.StatusCode < 400)
+            await policy.RecordAsync(context.User, records, context.RequestAborted);
+        return result;
     }
 
     /// <summary>What a JSON Patch would make of the resource, so that a patch cannot move data to another patient.</summary>

@@ -16,6 +16,16 @@ public sealed class SearchParameterRegistry(FhirDefinitions definitions, SqliteR
     /// <summary>Parameters the index does not hold: they have no expression or are evaluated elsewhere.</summary>
     private static readonly FrozenSet<string> NotExtracted = FrozenSet.ToFrozenSet(["_id", "_lastUpdated"], StringComparer.Ordinal);
 
+    /// <summary>
+    /// Types whose official parameters are limited to a few: AuditEvents are written by the server's
+    /// access log only, at the rate of reads, so they are indexed (and searchable) by who, whose record,
+    /// what and when, not by all 18 official parameters. https://hl7.org/fhir/R4/auditevent.html#search
+    /// </summary>
+    public static readonly FrozenDictionary<string, FrozenSet<string>> LimitedOfficialParameters = new Dictionary<string, FrozenSet<string>>
+    {
+        ["AuditEvent"] = FrozenSet.ToFrozenSet(["action", "agent", "altid", "date", "entity", "patient", "site", "subtype", "type"], StringComparer.Ordinal),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     private readonly Lock _gate = new();
     private volatile Dictionary<string, Dictionary<string, SearchParameterDefinition>>? _custom;
     private readonly Dictionary<string, FrozenDictionary<string, SearchParameterDefinition>> _byType = new(StringComparer.Ordinal);
@@ -33,8 +43,12 @@ public sealed class SearchParameterRegistry(FhirDefinitions definitions, SqliteR
             if (_byType.TryGetValue(type, out var found))
                 return found;
             var all = new Dictionary<string, SearchParameterDefinition>(StringComparer.Ordinal);
+            var limited = LimitedOfficialParameters.GetValueOrDefault(type);
             foreach (var p in definitions.SearchParametersFor(type))
-                all[p.Code] = p;
+            {
+                if (limited is null || limited.Contains(p.Code) || p.Expression is null || NotExtracted.Contains(p.Code))
+                    all[p.Code] = p;
+            }
             if (custom.TryGetValue(type, out var own))
             {
                 foreach (var (code, p) in own)

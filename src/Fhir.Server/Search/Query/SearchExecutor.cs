@@ -401,6 +401,48 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         return hits.Where(h => allowed.Contains(h.Rid)).ToList();
     }
 
+    /// <summary>
+    /// The patients whose compartment each hit is in, read from the reference index (no JSON is
+    /// parsed): a Patient is its own member; other types through the compartment's parameters.
+    /// https://hl7.org/fhir/R4/compartmentdefinition-patient.html
+    /// </summary>
+    public Dictionary<long, List<string>> PatientsOf(SqliteConnection connection, IReadOnlyCollection<SearchHit> hits)
+    {
+        var patients = new Dictionary<long, List<string>>();
+        var pids = new HashSet<long>();
+        var rids = new List<long>();
+        var compartment = registry.Definitions.GetCompartment("Patient");
+        foreach (var hit in hits)
+        {
+            if (hit.Type == "Patient")
+            {
+                patients[hit.Rid] = [hit.Id];
+                continue;
+            }
+            if (!compartment.TryGetValue(hit.Type, out var codes))
+                continue;
+            rids.Add(hit.Rid);
+            foreach (var code in codes)
+                pids.Add(ParamKey.For(hit.Type, code));
+        }
+        if (rids.Count == 0 || pids.Count == 0)
+            return patients;
+        using var cmd = Command(connection,
+            $"SELECT rid, ref_id FROM ix_reference WHERE rid IN ({string.Join(", ", rids)}) AND pid IN ({string.Join(", ", pids)}) AND ref_type = 'Patient'",
+            new SqlParams());
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            var rid = reader.GetInt64(0);
+            if (!patients.TryGetValue(rid, out var list))
+                patients[rid] = list = [];
+            var patient = reader.GetString(1);
+            if (!list.Contains(patient))
+                list.Add(patient);
+        }
+        return patients;
+    }
+
     /// <summary>Fills in the JSON of the current version of each hit.</summary>
     public static void Load(SqliteConnection connection, IEnumerable<SearchHit> hits)
     {

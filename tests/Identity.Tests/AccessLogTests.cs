@@ -1,0 +1,167 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Fhir.Server.Features.Resources;
+using Fhir.Server.Search.Indexing;
+using Fhir.Server.Search.Extraction;
+using Identity.Audit;
+
+namespace Identity.Tests;
+
+/// <summary>NEN 7513: searches, bundle entries and conditional writes are logged per patient; AuditEvents stay as written.</summary>
+public class AccessLogTests(IdentityFactory factory) : IClassFixture<IdentityFactory>
+{
+    private const string Pieter = "patient-pieter-van-den-berg";
+    private const string Willem = "patient-willem-bos";
+    private const string Fatima = "patient-fatima-el-amrani";
+    private const string Daan = "patient-daan-de-jong";
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> Send(HttpMethod method, string url, string token, string? body = null, string type = "application/fhir+json")
+    {
+        using var client = factory.Anonymous();
+        var response = await client.SendAsync(IdentityFactory.WithToken(method, url, token, body is null ? null : new StringContent(body, Encoding.UTF8, type)));
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>The access log's AuditEvents for a patient and interaction, found through the FHIR search on the lean index.</summary>
+    private async Task<List<JsonElement>> AuditEvents(string system, string patient, string subtype)
+    {
+        await factory.Get<AccessLog>().FlushAsync();
+        var (status, bundle) = await Send(HttpMethod.Get, $"/fhir/AuditEvent?patient={patient}&subtype={subtype}&_count=500", system);
+        Assert.Equal(HttpStatusCode.OK, status);
+        return bundle.TryGetProperty("entry", out var entries) ? entries.EnumerateArray().Select(e => e.GetProperty("resource")).ToList() : [];
+    }
+
+    private static IEnumerable<string> Entities(IEnumerable<JsonElement> events) =>
+        events.SelectMany(e => e.GetProperty("entity").EnumerateArray()).Select(e => e.GetProperty("what").GetProperty("reference").GetString()!);
+
+    [Fact]
+    public async Task Search_IsLoggedOncePerRequester_WithEveryPatientAndResourceItReturned()
+    {
+        var system = await factory.SystemTokenAsync();
+        var (status, bundle) = await Send(HttpMethod.Get, $"/fhir/Observation?patient={Pieter}&_count=100", system);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var returned = bundle.GetProperty("entry").EnumerateArray().Select(e => "Observation/" + e.GetProperty("resource").GetProperty("id").GetString()).ToList();
+        Assert.NotEmpty(returned);
+
+        var events = await AuditEvents(system, Pieter, "search-type");
+        var ours = events.Where(e => e.GetProperty("agent")[0].GetProperty("altId").GetString() == "his").ToList();
+        Assert.NotEmpty(ours);
+        Assert.All(ours, e => Assert.Equal("E", e.GetProperty("action").GetString()));
+        Assert.Contains($"Patient/{Pieter}", Entities(ours));
+        Assert.All(returned, r => Assert.Contains(r, Entities(ours)));
+        // Aggregated: one event carries the whole page, not one event per resource.
+        Assert.True(ours.Count < returned.Count || returned.Count == 1, $"{ours.Count} events for {returned.Count} resources");
+    }
+
+    [Fact]
+    public async Task Search_ThePatientSeesInTheirOwnAccessLog()
+    {
+        var system = await factory.SystemTokenAsync();
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, $"/fhir/Condition?patient={Willem}", system)).Status);
+        OAuthFlow.RegisterApp(factory);
+        var own = (await OAuthFlow.TokenForAsync(factory, "willem.bos@example.nl", "06-10000005", "launch/patient patient/*.rs", Willem))
+            .GetProperty("access_token").GetString()!;
+        var (status, list) = await Send(HttpMethod.Get, "/auth/access-log", own);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(list.EnumerateArray(), e => e.GetProperty("wie").GetString() == "his" && e.GetProperty("actie").GetString() == "gezocht");
+    }
+
+    [Fact]
+    public async Task TransactionEntries_AreLoggedWithTheirPatients()
+    {
+        var system = await factory.SystemTokenAsync();
+        var (status, response) = await Send(HttpMethod.Post, "/fhir", system, $$$"""
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"fullUrl":"urn:uuid:9a3c1f3e-1d7e-4f0e-9f43-0d1c2b3a4f51","resource":{"resourceType":"Observation","status":"final","code":{"text":"piekstroom"},"subject":{"reference":"Patient/{{{Willem}}}"}},
+               "request":{"method":"POST","url":"Observation"}},
+              {"resource":{"resourceType":"Observation","id":"gewicht-fatima-tx","status":"final","code":{"text":"gewicht"},"subject":{"reference":"Patient/{{{Fatima}}}"}},
+               "request":{"method":"PUT","url":"Observation/gewicht-fatima-tx"}},
+              {"request":{"method":"GET","url":"Patient/{{{Daan}}}"}}]}
+            """);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var location = response.GetProperty("entry")[0].GetProperty("response").GetProperty("location").GetString()!;
+        var created = location[location.IndexOf("Observation/", StringComparison.Ordinal)..location.IndexOf("/_history", StringComparison.Ordinal)];
+
+        Assert.Contains(created, Entities(await AuditEvents(system, Willem, "create")));
+        Assert.Contains("Observation/gewicht-fatima-tx", Entities(await AuditEvents(system, Fatima, "update")));
+        Assert.Contains($"Patient/{Daan}", Entities(await AuditEvents(system, Daan, "read")));
+    }
+
+    [Fact]
+    public async Task ConditionalDelete_IsLoggedWithThePatientOfWhatItDeleted()
+    {
+        var system = await factory.SystemTokenAsync();
+        var (created, body) = await Send(HttpMethod.Post, "/fhir/Observation", system,
+            $$$"""{"resourceType":"Observation","status":"final","identifier":[{"system":"urn:test:meting","value":"cd-1"}],"code":{"text":"saturatie"},"subject":{"reference":"Patient/{{{Willem}}}"}}""");
+        Assert.Equal(HttpStatusCode.Created, created);
+        var id = body.GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(HttpMethod.Delete, "/fhir/Observation?identifier=urn:test:meting|cd-1", system)).Status);
+
+        var deletes = await AuditEvents(system, Willem, "delete");
+        Assert.Contains($"Observation/{id}", Entities(deletes));
+        Assert.All(deletes, e => Assert.Equal("D", e.GetProperty("action").GetString()));
+    }
+
+    [Fact]
+    public async Task AuditEvents_CannotBeChangedOrDeleted_ThroughAnyInteraction()
+    {
+        var system = await factory.SystemTokenAsync();
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, $"/fhir/Patient/{Fatima}", system)).Status);
+        var audit = (await AuditEvents(system, Fatima, "read")).First();
+        var id = audit.GetProperty("id").GetString()!;
+        var url = $"AuditEvent/{id}";
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Patch, "/fhir/" + url, system,
+            """[{"op":"replace","path":"/action","value":"C"}]""", "application/json-patch+json")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Delete, $"/fhir/AuditEvent?patient={Fatima}", system)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(HttpMethod.Put, $"/fhir/AuditEvent?patient={Fatima}", system, audit.ToString())).Status);
+        foreach (var entry in new[]
+                 {
+                     $$$"""{"request":{"method":"DELETE","url":"{{{url}}}"}}""",
+                     $$$"""{"resource":{{{audit}}},"request":{"method":"PUT","url":"{{{url}}}"}}""",
+                     $$$"""{"resource":{{{audit}}},"request":{"method":"POST","url":"AuditEvent"}}""",
+                 })
+        {
+            var (transaction, _) = await Send(HttpMethod.Post, "/fhir", system, $$$"""{"resourceType":"Bundle","type":"transaction","entry":[{{{entry}}}]}""");
+            Assert.Equal(HttpStatusCode.Forbidden, transaction);
+            var (batch, response) = await Send(HttpMethod.Post, "/fhir", system, $$$"""{"resourceType":"Bundle","type":"batch","entry":[{{{entry}}}]}""");
+            Assert.Equal(HttpStatusCode.OK, batch);
+            Assert.StartsWith("403", response.GetProperty("entry")[0].GetProperty("response").GetProperty("status").GetString());
+        }
+
+        var (status, after) = await Send(HttpMethod.Get, "/fhir/" + url, system);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("1", after.GetProperty("meta").GetProperty("versionId").GetString());
+        Assert.Equal(audit.GetProperty("action").GetString(), after.GetProperty("action").GetString());
+    }
+
+    [Fact]
+    public void GeneratedAuditEvent_IsValidR4_AndIndexedAsTheFullIndexerWould()
+    {
+        var access = new AuditEventDocument.Access(
+            new AuditEventDocument.Requester("E", "search-type", "Emma de Jong", "Patient/patient-emma-de-jong", "patiënt", "praktijk-de-linde",
+                "Patient/patient-sophie-de-jong", "mijn-app"),
+            DateTimeOffset.Parse("2026-11-22T09:15:00.123Z"));
+        access.Add(DateTimeOffset.Parse("2026-11-22T09:15:01.456Z"), "patient-sophie-de-jong", "Observation/lengte-sophie");
+        access.Add(DateTimeOffset.Parse("2026-11-22T09:15:02.789Z"), "patient-sophie-de-jong", "Patient/patient-sophie-de-jong");
+        var json = AuditEventDocument.Write(access, "0193a7c2-0000-7000-8000-000000000001", DateTimeOffset.Parse("2026-11-22T09:15:03Z"));
+        using var document = JsonDocument.Parse(json);
+
+        // Throws a 4xx FhirException with the issues if what the access log writes is not a valid AuditEvent.
+        factory.Get<ResourceService>().Validate(document.RootElement, "AuditEvent");
+
+        var indexed = AuditEventDocument.IndexedParameters.Select(c => ParamKey.For("AuditEvent", c))
+            .Concat(AuditEventDocument.IndexedParameters.Select(c => ParamKey.For("AuditEvent", c + ParamKey.IdentifierSuffix))).ToHashSet();
+        var full = new SearchIndexer(factory.Get<SearchValueExtractor>(), factory.Get<SearchParameterRegistry>()).Extract("AuditEvent", document.RootElement);
+        var lean = AuditEventDocument.IndexRows(access);
+        Assert.Equal(Sorted(full.Tokens.Where(t => indexed.Contains(t.Pid))), Sorted(lean.Tokens));
+        Assert.Equal(Sorted(full.References.Where(t => indexed.Contains(t.Pid))), Sorted(lean.References));
+        Assert.Equal(Sorted(full.Dates.Where(t => indexed.Contains(t.Pid))), Sorted(lean.Dates));
+        Assert.DoesNotContain(full.Strings, t => indexed.Contains(t.Pid));
+        Assert.Empty(lean.Strings);
+    }
+
+    private static List<string> Sorted<T>(IEnumerable<T> rows) => rows.Select(r => r!.ToString()!).Distinct().Order(StringComparer.Ordinal).ToList();
+}
