@@ -5,6 +5,7 @@ using Graph.Engine.Http;
 using Identity.Access;
 using Microsoft.AspNetCore.Builder;
 using Jobs;
+using Jobs.Notifications;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,9 +26,17 @@ public static class Extensions
         services.AddSingleton<PortalDb>();
         services.AddSingleton<PortalState>();
         services.AddSingleton<MessagingService>();
+        services.AddSingleton<EConsultSla>();
+        services.AddSingleton<SystemMessages>();
+        services.AddSingleton<FailedNotifications>();
+        services.AddSingleton<INotificationFailureListener, UndeliveredNotificationMessages>();
         services.AddGraphEngine(_ => PortalSchema.Build());
         return services;
     }
+
+    /// <summary>The portal's scheduled jobs (the e-consult deadline watch); only on instances whose role includes jobs, after AddPortalJobs.</summary>
+    public static IServiceCollection AddGraphApiJobs(this IServiceCollection services) =>
+        services.AddPortalJob<EConsultSlaJob>(EConsultSlaJob.Interval);
 
     /// <summary>
     /// POST/GET /graphql with the caller's bearer token read by the identity module's middleware, as on /fhir.

@@ -40,11 +40,22 @@ public static class PortalSchema
         {
             var caller = PortalCaller.From(ctx.User);
             var folder = Enum.Parse<PatientFolder>(Folder(ctx.Argument<string>("folder")));
-            var items = await Messaging(ctx).FolderAsync(caller, folder, ctx.ArgumentOrDefault("sort", "NEWEST_FIRST") != "OLDEST_FIRST", ctx.CancellationToken);
+            var items = await Messaging(ctx).FolderAsync(caller, folder, ctx.ArgumentOrDefault("sort", "NEWEST_FIRST") != "OLDEST_FIRST",
+                ctx.ArgumentOrDefault<string?>("patientId", null), ctx.CancellationToken);
             return Connection(items.Select(i => new MessageView(i.Message, new ThreadView(i.Thread, caller), i.State)).ToList(), ctx);
         })
-        .Bind("Query", "unreadCount", async ctx => await Messaging(ctx).UnreadCountAsync(PortalCaller.From(ctx.User), ctx.CancellationToken))
-        .Bind("Query", "recipients", async ctx => await Messaging(ctx).RecipientsAsync(PortalCaller.From(ctx.User), ctx.CancellationToken))
+        .Bind("Query", "unreadCount", async ctx =>
+            await Messaging(ctx).UnreadCountAsync(PortalCaller.From(ctx.User), ctx.ArgumentOrDefault<string?>("patientId", null), ctx.CancellationToken))
+        .Bind("Query", "recipients", async ctx =>
+            await Messaging(ctx).RecipientsAsync(PortalCaller.From(ctx.User), ctx.ArgumentOrDefault<string?>("patientId", null), ctx.CancellationToken))
+        .Bind("Query", "actingFor", async ctx => (await Messaging(ctx).ActingForAsync(PortalCaller.From(ctx.User), ctx.CancellationToken))
+            .Select(p => new Dictionary<string, object?>
+            {
+                ["patientId"] = p.PatientId, ["reference"] = $"Patient/{p.PatientId}", ["display"] = p.Display, ["self"] = p.Self,
+                ["birthDate"] = p.BirthDate is { } b ? Iso(b) : null,
+            }).ToList())
+        .Bind("Query", "failedNotifications", ctx =>
+            Connection(ctx.Service<FailedNotifications>().List(PortalCaller.From(ctx.User)), ctx))
         .Bind("Query", "thread", async ctx =>
         {
             var caller = PortalCaller.From(ctx.User);
@@ -63,7 +74,14 @@ public static class PortalSchema
             var practitioner = ctx.ArgumentOrDefault<string?>("practitioner", null);
             if (worklist == Worklist.Practitioner && practitioner is null)
                 throw MessagingErrors.Invalid("Kies de zorgverlener van wie u de werklijst wilt zien.", "practitioner");
-            var threads = await Messaging(ctx).InboxAsync(caller, worklist, practitioner, ctx.CancellationToken);
+            var sort = ctx.ArgumentOrDefault("sort", "DUE_DATE") switch
+            {
+                "RECEIVED_OLDEST_FIRST" => InboxSort.ReceivedOldestFirst,
+                "RECEIVED_NEWEST_FIRST" => InboxSort.ReceivedNewestFirst,
+                _ => InboxSort.DueDate,
+            };
+            var filter = new InboxFilter(worklist, practitioner, ctx.ArgumentOrDefault<bool?>("overdue", null), ctx.ArgumentOrDefault<bool?>("unread", null), sort);
+            var threads = await Messaging(ctx).InboxAsync(caller, filter, ctx.CancellationToken);
             return Connection(threads.Select(t => new ThreadView(t, caller)).ToList(), ctx);
         })
         .Bind("Query", "emailOnNewMessage", ctx => Messaging(ctx).EmailOnNewMessage(PortalCaller.From(ctx.User)))
@@ -94,7 +112,7 @@ public static class PortalSchema
                 _ => QuestionKind.System,
             };
             var thread = await Messaging(ctx).SendAsync(caller,
-                new SendEConsult(kind, Text(input, "recipient"), Text(input, "topic"), Text(input, "text"), Uploads(input)), ctx.CancellationToken);
+                new SendEConsult(kind, Text(input, "recipient"), Text(input, "topic"), Text(input, "text"), Uploads(input), Text(input, "patientId")), ctx.CancellationToken);
             return new ThreadView(thread, caller);
         })
         .Bind("Mutation", "replyToThread", async ctx =>
@@ -112,6 +130,13 @@ public static class PortalSchema
             var items = await Messaging(ctx).SetReadAsync(PortalCaller.From(ctx.User), ids, ctx.ArgumentOrDefault("read", true), ctx.CancellationToken);
             return items.Select(i => View(i, ctx)).ToList();
         })
+        .Bind("Mutation", "markThreadRead", async ctx =>
+        {
+            var caller = PortalCaller.From(ctx.User);
+            var thread = await Messaging(ctx).SetThreadReadAsync(caller, ctx.Argument<string>("threadId"), ctx.ArgumentOrDefault("read", true), ctx.CancellationToken);
+            return new ThreadView(thread, caller);
+        })
+        .Bind("Mutation", "retryNotification", ctx => ctx.Service<FailedNotifications>().Retry(PortalCaller.From(ctx.User), ctx.Argument<string>("id")))
         .Bind("Mutation", "answerThread", async ctx =>
         {
             var caller = PortalCaller.From(ctx.User);
@@ -162,9 +187,25 @@ public static class PortalSchema
         .Bind<ThreadView>("Thread", "receivedAt", (t, _) => t.Thread.ReceivedAt is { } r ? Utc(r) : null)
         .Bind<ThreadView>("Thread", "dueDate", (t, _) => MessagingService.DueDate(t.Thread) is { } d ? Iso(d) : null)
         .Bind<ThreadView>("Thread", "overdue", (t, ctx) => Messaging(ctx).IsOverdue(t.Thread))
+        .Bind<ThreadView>("Thread", "overdueSince", (t, ctx) => OverdueSinceAsync(t, ctx))
+        .Bind<ThreadView>("Thread", "unread", (t, ctx) => UnreadAsync(t, ctx))
         .Bind<ThreadView>("Thread", "expectedAnswerDate", (t, _) => t.Thread.ExpectedAnswerDate is { } d ? Iso(d) : null)
         .Bind<ThreadView>("Thread", "assignee", (t, ctx) => AssigneeAsync(t, ctx))
         .Bind<WeeklyCounts>("WeeklyCounts", "weekStart", (w, _) => Iso(w.WeekStart))
+        // FailedNotification
+        .Bind<FailedSend>("FailedNotification", "id", (f, _) => f.Notification.Id)
+        .Bind<FailedSend>("FailedNotification", "channel", (f, _) => f.Notification.Kind == Jobs.Notifications.NotificationKind.Sms ? "SMS" : "EMAIL")
+        .Bind<FailedSend>("FailedNotification", "recipient", (f, _) => f.Notification.Recipient)
+        .Bind<FailedSend>("FailedNotification", "person", (f, _) => new Dictionary<string, object?>
+        {
+            ["reference"] = f.Account.FhirUser ?? $"Account/{f.Account.Id}", ["display"] = f.Account.DisplayName,
+        })
+        .Bind<FailedSend>("FailedNotification", "subject", (f, _) => f.Notification.Subject)
+        .Bind<FailedSend>("FailedNotification", "attempts", (f, _) => f.Notification.Attempts)
+        .Bind<FailedSend>("FailedNotification", "error", (f, _) => f.Notification.Error)
+        .Bind<FailedSend>("FailedNotification", "createdAt", (f, _) => Utc(f.Notification.CreatedUtc))
+        .Bind<FailedSend>("FailedNotification", "failedAt", (f, _) => Utc(f.Notification.FailedUtc))
+        .Bind<FailedSend>("FailedNotification", "failedAtLocal", (f, _) => Local(f.Notification.FailedUtc))
         // Message
         .Bind<MessageView>("Message", "id", (m, _) => m.Message.Id)
         .Bind<MessageView>("Message", "threadId", (m, _) => m.Thread.Thread.Id)
@@ -178,8 +219,7 @@ public static class PortalSchema
         .Bind<MessageView>("Message", "sender", (m, ctx) => Party(ctx, m.Message.SenderRef))
         .Bind<MessageView>("Message", "fromPatient", (m, _) => m.Message.FromPatient)
         .Bind<MessageView>("Message", "sent", (m, _) => Utc(m.Message.Sent))
-        .Bind<MessageView>("Message", "sentLocal", (m, _) =>
-            DutchCalendar.ToLocal(Instant.FromDateTimeOffset(m.Message.Sent)).ToString("d-M-yyyy HH:mm", CultureInfo.GetCultureInfo("nl-NL")))
+        .Bind<MessageView>("Message", "sentLocal", (m, _) => Local(m.Message.Sent))
         .Bind<MessageView>("Message", "read", (m, ctx) => m.State is { } s ? (object)s.Read : FlagAsync(m, ctx, read: true))
         .Bind<MessageView>("Message", "deleted", (m, ctx) => m.State is { } s ? (object)s.Deleted : FlagAsync(m, ctx, read: false));
 
@@ -200,13 +240,39 @@ public static class PortalSchema
 
     private static async Task<bool> FlagAsync(MessageView m, ResolverContext ctx, bool read)
     {
-        var user = m.Thread.Caller.FhirUser;
-        if (!m.Thread.Caller.IsPatient || user is null)
+        var states = MessageStates(m.Thread.Caller, ctx);
+        if (states is null)
             return false;
-        var state = ctx.Service<PortalState>();
-        var states = ctx.DataLoader<string, MessageState>("messageState", (ids, _) => Task.FromResult(state.States(user, ids)));
         var current = await states.LoadAsync(m.Message.Id);
         return current is not null && (read ? current.Read : current.Deleted);
+    }
+
+    /// <summary>The caller's read/deleted marks, fetched for every message a response shows in one query.</summary>
+    private static DataLoader<string, MessageState>? MessageStates(PortalCaller caller, ResolverContext ctx)
+    {
+        var user = caller.FhirUser;
+        if (user is null || !(caller.IsPatient || caller.IsStaff))
+            return null;
+        var state = ctx.Service<PortalState>();
+        return ctx.DataLoader<string, MessageState>("messageState", (ids, _) => Task.FromResult(state.States(user, ids)));
+    }
+
+    private static async Task<bool> UnreadAsync(ThreadView t, ResolverContext ctx)
+    {
+        var states = MessageStates(t.Caller, ctx);
+        var other = MessagingService.FromOtherSide(t.Thread, t.Caller).Select(m => m.Id).ToList();
+        if (states is null || other.Count == 0)
+            return false;
+        return (await states.LoadManyAsync(other)).Any(s => s?.Read != true);
+    }
+
+    private static async Task<string?> OverdueSinceAsync(ThreadView t, ResolverContext ctx)
+    {
+        if (!t.Caller.IsStaff)
+            return null;
+        var state = ctx.Service<PortalState>();
+        var marks = ctx.DataLoader<string, OverdueMark>("overdueMark", (ids, _) => Task.FromResult(state.OpenOverdueMarks(ids)));
+        return await marks.LoadAsync(t.Thread.Id) is { } mark ? Utc(mark.MarkedAt) : null;
     }
 
     private static MessagingService Messaging(ResolverContext ctx) => ctx.Service<MessagingService>();
@@ -241,6 +307,9 @@ public static class PortalSchema
     private static string Utc(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Iso(LocalDate date) => LocalDatePattern.Iso.Format(date);
+
+    private static string Local(DateTimeOffset value) =>
+        DutchCalendar.ToLocal(Instant.FromDateTimeOffset(value)).ToString("d-M-yyyy HH:mm", CultureInfo.GetCultureInfo("nl-NL"));
 
     private static LocalDate Date(string text, string field) =>
         LocalDatePattern.Iso.Parse(text) is { Success: true } r ? r.Value : throw MessagingErrors.Invalid("Geef een datum als jjjj-mm-dd.", field);

@@ -22,7 +22,7 @@ public static class Extensions
         services.AddIdentityServer(builder.Configuration);
         services.AddNotificationOutbox(builder.Configuration);
         if (PortalOptions.ParseRoles(builder.Configuration[$"{PortalOptions.Section}:Roles"] ?? "all").HasFlag(PortalRoles.Jobs))
-            services.AddPortalJobs(builder.Configuration);
+            services.AddPortalJobs(builder.Configuration).AddGraphApiJobs();
         services.AddGraphApi(builder.Configuration);
         services.AddSingleton<DemoPractice>();
         services.AddSingleton<DemoAccounts>();

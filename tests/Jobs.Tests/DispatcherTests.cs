@@ -75,6 +75,43 @@ public sealed class DispatcherTests : IDisposable
         Assert.Single(Outbox.ListFailed());
     }
 
+    private sealed class RecordingListener(bool throws = false) : INotificationFailureListener
+    {
+        public List<FailedNotification> Told { get; } = [];
+
+        public Task OnFailedAsync(FailedNotification notification, CancellationToken ct)
+        {
+            Told.Add(notification);
+            return throws ? throw new InvalidOperationException("listener broke") : Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task FailureListeners_AreToldOncePerFailure_AndABrokenOneDoesNotUndoTheMark()
+    {
+        Outbox.Enqueue(Make.Email("k1", to: "pieter@example.nl"));
+        Outbox.Enqueue(Make.Email("k2", to: "fatima@example.nl"));
+        var broken = new RecordingListener(throws: true);
+        var listener = new RecordingListener();
+        var transport = new RecordingTransport { FailFirst = -1 };
+        var dispatcher = Make.Dispatcher(_db, transport, _time, Make.Options(o => o.MaxAttempts = 2), listeners: [broken, listener]);
+
+        await dispatcher.DispatchDueAsync();
+        Assert.Empty(listener.Told);
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(2, (await dispatcher.DispatchDueAsync()).Failed);
+        _time.Advance(TimeSpan.FromHours(1));
+        await dispatcher.DispatchDueAsync();
+
+        Assert.Equal(["fatima@example.nl", "pieter@example.nl"], listener.Told.Select(n => n.Recipient).Order());
+        Assert.Equal(2, broken.Told.Count);
+        var told = listener.Told.Single(n => n.Recipient == "pieter@example.nl");
+        Assert.Equal(Outbox.Find("k1")!.Id, told.Id);
+        Assert.Equal(2, told.Attempts);
+        Assert.Contains("relay refused the message", told.Error);
+        Assert.Equal(2, Outbox.ListFailed().Count);
+    }
+
     [Fact]
     public async Task ClaimOfAStoppedInstance_IsTakenOverOnlyWhenItsLeaseExpires()
     {

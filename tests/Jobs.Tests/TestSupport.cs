@@ -101,8 +101,9 @@ public static class Make
         return o;
     }
 
-    public static NotificationDispatcher Dispatcher(TempDatabase db, INotificationTransport transport, TimeProvider time, JobsOptions? options = null, string? owner = null) =>
-        new(db.Database, transport, Microsoft.Extensions.Options.Options.Create(options ?? Options()), time, NullLogger<NotificationDispatcher>.Instance)
+    public static NotificationDispatcher Dispatcher(TempDatabase db, INotificationTransport transport, TimeProvider time, JobsOptions? options = null, string? owner = null,
+        IEnumerable<INotificationFailureListener>? listeners = null) =>
+        new(db.Database, transport, Microsoft.Extensions.Options.Options.Create(options ?? Options()), time, NullLogger<NotificationDispatcher>.Instance, listeners)
         {
             Owner = owner ?? "test-" + Guid.NewGuid().ToString("N")[..6],
         };

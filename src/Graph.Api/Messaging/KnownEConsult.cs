@@ -23,8 +23,14 @@ public static class KnownEConsult
     public const string SystemMessage = "systeembericht";
     public const string HandledWithoutReply = "afgehandeld-zonder-antwoord";
 
-    /// <summary>The search that finds every e-consult message (patients' questions, practice answers, messages the practice starts).</summary>
-    public const string CategoryQuery = "category=" + CategorySystem + "|" + EConsult;
+    /// <summary>Identifier system of a system message: the event it reports (one message per event).</summary>
+    public const string SystemMessageEventSystem = Base + "NamingSystem/systeembericht-gebeurtenis";
+
+    /// <summary>
+    /// The search that finds every portal message: e-consult messages (patients' questions, practice
+    /// answers, messages the practice starts) and system messages.
+    /// </summary>
+    public const string CategoryQuery = "category=" + CategorySystem + "|" + EConsult + "," + CategorySystem + "|" + SystemMessage;
 }
 
 /// <summary>

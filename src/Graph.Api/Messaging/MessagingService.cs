@@ -5,6 +5,7 @@ using Fhir.Server.Features.Resources;
 using Fhir.Server.Features.Security;
 using Fhir.Server.Search;
 using Graph.Api.Calendar;
+using Identity.Access;
 using NodaTime;
 
 namespace Graph.Api.Messaging;
@@ -13,9 +14,18 @@ public enum Worklist { All, Unassigned, Mine, Practitioner }
 
 public enum PatientFolder { Inbox, Pending, System, Deleted }
 
+public enum InboxSort { DueDate, ReceivedOldestFirst, ReceivedNewestFirst }
+
+/// <summary>Which threads of the staff inbox: a worklist, optionally only (not) overdue or (not) unread for the caller, in an order.</summary>
+public sealed record InboxFilter(Worklist Worklist = Worklist.All, string? Practitioner = null, bool? Overdue = null, bool? Unread = null, InboxSort Sort = InboxSort.DueDate);
+
+/// <summary>Someone a patient may act for in the portal: themselves, or a child the WGBO rules allow now.</summary>
+public sealed record ActingFor(string PatientId, string Display, bool Self, LocalDate? BirthDate);
+
 public sealed record AttachmentUpload(string? FileName, string? ContentBase64);
 
-public sealed record SendEConsult(QuestionKind Kind, string? Recipient, string? Topic, string? Text, IReadOnlyList<AttachmentUpload>? Attachments);
+/// <summary>A new e-consult; <paramref name="PatientId"/> is whom it is about (a child the caller may act for), default the caller.</summary>
+public sealed record SendEConsult(QuestionKind Kind, string? Recipient, string? Topic, string? Text, IReadOnlyList<AttachmentUpload>? Attachments, string? PatientId = null);
 
 public sealed record PracticeAnswer(string ThreadId, string? Text, string? TemplateId, bool CloseForPatient, string? OnBehalfOf, LocalDate? ExpectedAnswerDate,
     IReadOnlyList<AttachmentUpload>? Attachments);
@@ -26,7 +36,8 @@ public sealed record Recipient(string Reference, string Display, string Role, bo
 
 public sealed record FolderItem(EConsultMessage Message, EConsultThread Thread, MessageState State);
 
-public sealed record WeeklyCounts(LocalDate WeekStart, int Received, int Answered, int HandledWithoutReply, int? MedianAnswerMinutes, int OpenOverdue);
+/// <summary>Counts of one week; <paramref name="BecameOverdue"/>: threads whose due date passed in the week while they waited (deadline watch).</summary>
+public sealed record WeeklyCounts(LocalDate WeekStart, int Received, int Answered, int HandledWithoutReply, int? MedianAnswerMinutes, int OpenOverdue, int BecameOverdue);
 
 /// <summary>
 /// E-consults as FHIR Communication threads. Reads go through search, every write through
@@ -38,6 +49,7 @@ public sealed class MessagingService(
     IFhirSearch search,
     IFhirAccessPolicy policy,
     PortalState state,
+    ProxyAccess proxies,
     TimeProvider time)
 {
     private const string Communication = "Communication";
@@ -46,11 +58,137 @@ public sealed class MessagingService(
 
     // ---- reading -------------------------------------------------------------------------------
 
-    /// <summary>The caller's own threads (patients): every e-consult message of their record.</summary>
-    public async Task<List<EConsultThread>> PatientThreadsAsync(PortalCaller caller, CancellationToken ct)
+    /// <summary>
+    /// Patients: the threads of one record, the caller's own or a child's they may act for
+    /// (<paramref name="patientId"/>); every portal message of that record.
+    /// </summary>
+    public async Task<List<EConsultThread>> PatientThreadsAsync(PortalCaller caller, string? patientId, CancellationToken ct)
     {
-        var patient = caller.RequirePatient();
+        var patient = await PatientOfAsync(caller, patientId, ct);
         return await VisibleThreadsAsync(caller, await MessagesOfPatientsAsync([patient], ct), ct);
+    }
+
+    /// <summary>
+    /// The threads holding these messages that the caller may see (the policy decides: a patient's own
+    /// and their children's as the WGBO allows, staff their practice's); others are left out, not reported.
+    /// </summary>
+    public async Task<List<EConsultThread>> ThreadsContainingAsync(PortalCaller caller, IReadOnlyList<string> messageIds, CancellationToken ct)
+    {
+        Check(caller, FhirInteraction.Read);
+        var ids = messageIds.Distinct(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0)
+            return [];
+        var found = await SearchAsync(Communication, $"_id={string.Join(',', ids.Select(Uri.EscapeDataString))}&{KnownEConsult.CategoryQuery}&_count={MaxResults}", ct);
+        var patients = found.Select(EConsultMessage.Parse).Select(m => m.PatientId).Distinct(StringComparer.Ordinal).ToList();
+        var threads = EConsultThread.Group(await MessagesOfPatientsAsync(patients, ct)).Where(t => t.Messages.Any(m => ids.Contains(m.Id)));
+        return await VisibleThreadsAsync(caller, threads, ct);
+    }
+
+    /// <summary>Patients: themselves first, then each child the access policy lets them act for today.</summary>
+    public async Task<IReadOnlyList<ActingFor>> ActingForAsync(PortalCaller caller, CancellationToken ct)
+    {
+        var self = caller.RequirePatient();
+        var ids = await ReachablePatientsAsync(caller, ct);
+        var result = new List<ActingFor>();
+        foreach (var patient in await SearchAsync("Patient", $"_id={string.Join(',', ids.Select(Uri.EscapeDataString))}&_count={MaxResults}", ct))
+        {
+            var id = Str(patient, "id")!;
+            LocalDate? birthDate = Str(patient, "birthDate") is { } b && NodaTime.Text.LocalDatePattern.Iso.Parse(b) is { Success: true } parsed ? parsed.Value : null;
+            result.Add(new ActingFor(id, NameOf(patient), id == self, birthDate));
+        }
+        return result.OrderByDescending(p => p.Self).ThenBy(p => p.BirthDate).ThenBy(p => p.Display, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Whose record a patient works in: their own by default, else a child the policy lets them reach now (WGBO).</summary>
+    private async Task<string> PatientOfAsync(PortalCaller caller, string? patientId, CancellationToken ct)
+    {
+        var self = caller.RequirePatient();
+        if (patientId is null || patientId == self)
+            return self;
+        if ((await ReachablePatientsAsync(caller, ct)).Contains(patientId))
+            return patientId;
+        var reason = proxies.Find(self, patientId) is null ? null : ProxyAccess.Explain(await proxies.DecideAsync(self, patientId, ct));
+        throw MessagingErrors.Forbidden(reason ?? "U kunt niet namens deze persoon berichten lezen of versturen.");
+    }
+
+    /// <summary>The records the access policy lets this patient reach now: their own and the children it allows.</summary>
+    private async Task<IReadOnlySet<string>> ReachablePatientsAsync(PortalCaller caller, CancellationToken ct)
+    {
+        var self = caller.RequirePatient();
+        try
+        {
+            var restriction = await policy.GetSearchRestrictionAsync(caller.Principal, Communication, ct);
+            return restriction.PatientIds ?? new HashSet<string>(StringComparer.Ordinal) { self };
+        }
+        catch (FhirException e)
+        {
+            throw MessagingErrors.Translate(e);
+        }
+    }
+
+    /// <summary>
+    /// Who a parent is in a child's record: the RelatedPerson of the child with the parent's identifier
+    /// (BSN). When the practice registered the gezag in the portal only, it is recorded now, so the
+    /// message names its writer without putting the child's message in the parent's own record.
+    /// </summary>
+    private async Task<string> ProxySenderAsync(PortalCaller caller, string parentId, string childId, CancellationToken ct)
+    {
+        var parent = await resources.ReadAsync("Patient", parentId, ct);
+        using var parentDoc = JsonDocument.Parse(parent.Json!);
+        var identifiers = Identifiers(parentDoc.RootElement);
+        foreach (var related in await SearchAsync("RelatedPerson", $"patient={Uri.EscapeDataString($"Patient/{childId}")}&_count={MaxResults}", ct))
+        {
+            var active = !related.TryGetProperty("active", out var a) || a.ValueKind != JsonValueKind.False;
+            if (active && Identifiers(related).Overlaps(identifiers))
+                return $"RelatedPerson/{Str(related, "id")}";
+        }
+        var json = new JsonObject
+        {
+            ["resourceType"] = "RelatedPerson",
+            ["active"] = true,
+            ["patient"] = new JsonObject { ["reference"] = $"Patient/{childId}" },
+            ["relationship"] = new JsonArray(new JsonObject
+            {
+                ["coding"] = new JsonArray(Coding("http://terminology.hl7.org/CodeSystem/v3-RoleCode", "PRN", "parent")),
+                ["text"] = "Ouder",
+            }),
+        };
+        if (parentDoc.RootElement.TryGetProperty("identifier", out var ids))
+            json["identifier"] = JsonNode.Parse(ids.GetRawText());
+        if (parentDoc.RootElement.TryGetProperty("name", out var names))
+            json["name"] = JsonNode.Parse(names.GetRawText());
+        using var doc = JsonDocument.Parse(json.ToJsonString());
+        try
+        {
+            await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, FhirInteraction.Create, "RelatedPerson", null, null, doc.RootElement), ct);
+            var created = await resources.CreateAsync("RelatedPerson", doc, ct);
+            return $"RelatedPerson/{created.Resource.Id}";
+        }
+        catch (FhirException e)
+        {
+            throw MessagingErrors.Translate(e);
+        }
+    }
+
+    private static HashSet<string> Identifiers(JsonElement resource)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        if (resource.TryGetProperty("identifier", out var ids) && ids.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var id in ids.EnumerateArray())
+            {
+                if (Str(id, "system") is { } system && Str(id, "value") is { } value)
+                    result.Add($"{system}|{value}");
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The caller's reference in a patient's record: themselves, or (a parent for a child) their RelatedPerson there.</summary>
+    private async Task<string> PatientSideSenderAsync(PortalCaller caller, string patientId, CancellationToken ct)
+    {
+        var self = caller.RequirePatient();
+        return patientId == self ? $"Patient/{self}" : await ProxySenderAsync(caller, self, patientId, ct);
     }
 
     public async Task<EConsultThread> ThreadAsync(PortalCaller caller, string threadId, CancellationToken ct)
@@ -66,9 +204,9 @@ public sealed class MessagingService(
         return thread;
     }
 
-    public async Task<IReadOnlyList<FolderItem>> FolderAsync(PortalCaller caller, PatientFolder folder, bool newestFirst, CancellationToken ct)
+    public async Task<IReadOnlyList<FolderItem>> FolderAsync(PortalCaller caller, PatientFolder folder, bool newestFirst, string? patientId, CancellationToken ct)
     {
-        var threads = await PatientThreadsAsync(caller, ct);
+        var threads = await PatientThreadsAsync(caller, patientId, ct);
         var all = threads.SelectMany(t => t.Messages.Select(m => (Message: m, Thread: t))).ToList();
         var states = state.States(caller.FhirUser!, all.Select(x => x.Message.Id).ToList());
         var items = all.Select(x => new FolderItem(x.Message, x.Thread, states.GetValueOrDefault(x.Message.Id) ?? new MessageState(false, false)));
@@ -82,35 +220,77 @@ public sealed class MessagingService(
         return (newestFirst ? items.OrderByDescending(i => i.Message.Sent) : items.OrderBy(i => i.Message.Sent)).ToList();
     }
 
-    public async Task<int> UnreadCountAsync(PortalCaller caller, CancellationToken ct) =>
-        (await FolderAsync(caller, PatientFolder.Inbox, true, ct)).Count(i => !i.State.Read)
-        + (await FolderAsync(caller, PatientFolder.System, true, ct)).Count(i => !i.State.Read);
+    public async Task<int> UnreadCountAsync(PortalCaller caller, string? patientId, CancellationToken ct) =>
+        (await FolderAsync(caller, PatientFolder.Inbox, true, patientId, ct)).Count(i => !i.State.Read)
+        + (await FolderAsync(caller, PatientFolder.System, true, patientId, ct)).Count(i => !i.State.Read);
 
-    /// <summary>Staff: threads waiting for the practice (unanswered, or answered on behalf of someone who still has to answer), oldest first.</summary>
-    public async Task<IReadOnlyList<EConsultThread>> InboxAsync(PortalCaller caller, Worklist worklist, string? practitioner, CancellationToken ct)
+    /// <summary>Messages of a thread from the other side: for staff the patient's (or parent's), for patients the practice's.</summary>
+    public static IEnumerable<EConsultMessage> FromOtherSide(EConsultThread thread, PortalCaller caller) =>
+        thread.Messages.Where(m => caller.IsStaff ? m.FromPatient : !m.FromPatient);
+
+    /// <summary>Staff: threads waiting for the practice (unanswered, or answered on behalf of someone who still has to answer), most urgent first.</summary>
+    public async Task<IReadOnlyList<EConsultThread>> InboxAsync(PortalCaller caller, InboxFilter filter, CancellationToken ct)
     {
         var me = caller.RequireStaff();
         Check(caller, FhirInteraction.Search);
-        var open = (await SearchAsync(Communication, $"{KnownEConsult.CategoryQuery}&status=in-progress&_count={MaxResults}", ct))
-            .Select(EConsultMessage.Parse).Select(m => m.PatientId).ToHashSet(StringComparer.Ordinal);
         var assignments = state.Assignments(caller.OrganizationId!);
         var followUps = assignments.Values.Where(a => a.ExpectedAnswerDate is not null).Select(a => a.ThreadId).ToList();
-        if (followUps.Count > 0)
-            open.UnionWith((await SearchAsync(Communication, $"_id={string.Join(',', followUps.Select(Uri.EscapeDataString))}", ct))
-                .Select(EConsultMessage.Parse).Select(m => m.PatientId));
-        var threads = await VisibleThreadsAsync(caller, await MessagesOfPatientsAsync(open.ToList(), ct), ct);
-        return threads
-            .Where(t => t.Kind != QuestionKind.System && (t.AwaitingAnswer || t.AwaitingFollowUp))
-            .Where(t => worklist switch
+        var threads = (await VisibleThreadsAsync(caller, await OpenThreadsAsync(followUps, ct), ct))
+            .Where(t => filter.Worklist switch
             {
                 Worklist.Unassigned => Assignee(t, assignments) is null,
                 Worklist.Mine => Assignee(t, assignments) == me,
-                Worklist.Practitioner => Assignee(t, assignments) == practitioner,
+                Worklist.Practitioner => Assignee(t, assignments) == filter.Practitioner,
                 _ => true,
-            })
-            .OrderBy(t => DueDate(t))
-            .ThenBy(t => t.ReceivedAt ?? t.Last.Sent)
+            });
+        if (filter.Overdue is { } overdue)
+        {
+            var today = Today();
+            threads = threads.Where(t => IsOverdue(t, today) == overdue);
+        }
+        if (filter.Unread is { } unread)
+        {
+            var list = threads.ToList();
+            var states = state.States(me, list.SelectMany(t => FromOtherSide(t, caller)).Select(m => m.Id).ToList());
+            threads = list.Where(t => FromOtherSide(t, caller).Any(m => states.GetValueOrDefault(m.Id)?.Read != true) == unread);
+        }
+        return (filter.Sort switch
+        {
+            InboxSort.ReceivedOldestFirst => threads.OrderBy(t => t.ReceivedAt ?? t.Last.Sent),
+            InboxSort.ReceivedNewestFirst => threads.OrderByDescending(t => t.ReceivedAt ?? t.Last.Sent),
+            _ => threads.OrderBy(t => DueDate(t)).ThenBy(t => t.ReceivedAt ?? t.Last.Sent),
+        }).ThenBy(t => t.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Every thread waiting for a practice, whoever may see it (callers filter by the policy): those
+    /// with a question still in progress, and the follow-ups promised on behalf of an absent practitioner.
+    /// </summary>
+    internal async Task<List<EConsultThread>> OpenThreadsAsync(IReadOnlyList<string> followUpThreadIds, CancellationToken ct)
+    {
+        var open = (await SearchAsync(Communication, $"{KnownEConsult.CategoryQuery}&status=in-progress&_count={MaxResults}", ct))
+            .Select(EConsultMessage.Parse).Select(m => m.PatientId).ToHashSet(StringComparer.Ordinal);
+        if (followUpThreadIds.Count > 0)
+            open.UnionWith((await SearchAsync(Communication, $"_id={string.Join(',', followUpThreadIds.Select(Uri.EscapeDataString))}&_count={MaxResults}", ct))
+                .Select(EConsultMessage.Parse).Select(m => m.PatientId));
+        return EConsultThread.Group(await MessagesOfPatientsAsync(open.ToList(), ct))
+            .Where(t => t.Kind != QuestionKind.System && (t.AwaitingAnswer || t.AwaitingFollowUp))
             .ToList();
+    }
+
+    /// <summary>The practice (Organization id) of each patient, from Patient.managingOrganization; one search.</summary>
+    internal async Task<IReadOnlyDictionary<string, string>> OrganizationsOfAsync(IReadOnlyList<string> patientIds, CancellationToken ct)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (patientIds.Count == 0)
+            return result;
+        var ids = string.Join(',', patientIds.Distinct(StringComparer.Ordinal).Select(Uri.EscapeDataString));
+        foreach (var patient in await SearchAsync("Patient", $"_id={ids}&_count={MaxResults}", ct))
+        {
+            if (Reference(patient, "managingOrganization") is { } org && org.StartsWith("Organization/", StringComparison.Ordinal) && Str(patient, "id") is { } id)
+                result[id] = org["Organization/".Length..];
+        }
+        return result;
     }
 
     /// <summary>Who handles a thread: the one it was assigned to, else the practitioner the patient chose (a group is nobody yet).</summary>
@@ -129,15 +309,18 @@ public sealed class MessagingService(
         return DutchCalendar.Instance.AddWorkingDays(day, 2);
     }
 
-    public bool IsOverdue(EConsultThread thread) =>
-        (thread.AwaitingAnswer || thread.AwaitingFollowUp) && DueDate(thread) is { } due && Today() > due;
+    public bool IsOverdue(EConsultThread thread) => IsOverdue(thread, Today());
+
+    /// <summary>Overdue from the first day after the due date while the thread still waits for the practice.</summary>
+    public static bool IsOverdue(EConsultThread thread, LocalDate today) =>
+        (thread.AwaitingAnswer || thread.AwaitingFollowUp) && DueDate(thread) is { } due && today > due;
 
     public LocalDate Today() => Instant.FromDateTimeOffset(time.GetUtcNow()).InZone(DutchCalendar.Amsterdam).Date;
 
     /// <summary>Patients: who may receive a new e-consult, with the patient's own GP preselected.</summary>
-    public async Task<IReadOnlyList<Recipient>> RecipientsAsync(PortalCaller caller, CancellationToken ct)
+    public async Task<IReadOnlyList<Recipient>> RecipientsAsync(PortalCaller caller, string? forPatient, CancellationToken ct)
     {
-        var patientId = caller.RequirePatient();
+        var patientId = await PatientOfAsync(caller, forPatient, ct);
         var patient = await resources.ReadAsync("Patient", patientId, ct);
         using var doc = JsonDocument.Parse(patient.Json!);
         var organization = Reference(doc.RootElement, "managingOrganization");
@@ -189,30 +372,30 @@ public sealed class MessagingService(
 
     public async Task<EConsultThread> SendAsync(PortalCaller caller, SendEConsult input, CancellationToken ct)
     {
-        var patient = caller.RequirePatient();
+        var patient = await PatientOfAsync(caller, input.PatientId, ct);
         if (input.Kind == QuestionKind.System)
             throw MessagingErrors.Invalid("Kies een medische of een andere vraag.", "kind");
         var topic = Required(input.Topic, "Vul een onderwerp in.", "topic", 200);
         var text = Required(input.Text, "Typ uw vraag.", "text", 10_000);
-        var recipients = await RecipientsAsync(caller, ct);
+        var recipients = await RecipientsAsync(caller, patient, ct);
         var recipient = input.Recipient ?? recipients.FirstOrDefault(r => r.Preselected)?.Reference;
         if (recipient is null || recipients.All(r => r.Reference != recipient))
             throw MessagingErrors.Invalid("Kies een zorgverlener van uw praktijk.", "recipient");
         var attachments = Accept(input.Attachments);
-        var json = Build(input.Kind, patient, $"Patient/{patient}", [recipient], topic, text, attachments, "in-progress", inResponseTo: null);
+        var json = Build(input.Kind, patient, await PatientSideSenderAsync(caller, patient, ct), [recipient], topic, text, attachments, "in-progress", inResponseTo: null);
         var created = await CreateAsync(caller, json, ct);
         return new EConsultThread([created]);
     }
 
     public async Task<EConsultThread> PatientReplyAsync(PortalCaller caller, string threadId, string? text, IReadOnlyList<AttachmentUpload>? uploads, CancellationToken ct)
     {
-        var patient = caller.RequirePatient();
-        var thread = (await PatientThreadsAsync(caller, ct)).FirstOrDefault(t => t.Id == threadId) ?? throw MessagingErrors.NotFound();
+        caller.RequirePatient();
+        var thread = (await ThreadsContainingAsync(caller, [threadId], ct)).FirstOrDefault(t => t.Id == threadId) ?? throw MessagingErrors.NotFound();
         if (thread.Kind == QuestionKind.System || thread.ClosedForPatient)
             throw MessagingErrors.Closed();
         var body = Required(text, "Typ uw reactie.", "text", 10_000);
         var to = thread.PracticeRecipient ?? thread.Messages.Last(m => !m.FromPatient).SenderRef;
-        var json = Build(thread.Kind, patient, $"Patient/{patient}", [to], thread.Topic, body, Accept(uploads), "in-progress", thread.Last.Id);
+        var json = Build(thread.Kind, thread.PatientId, await PatientSideSenderAsync(caller, thread.PatientId, ct), [to], thread.Topic, body, Accept(uploads), "in-progress", thread.Last.Id);
         await CreateAsync(caller, json, ct);
         return await ThreadAsync(caller, threadId, ct);
     }
@@ -226,24 +409,38 @@ public sealed class MessagingService(
         return item with { State = item.State with { Deleted = deleted } };
     }
 
+    /// <summary>Marks messages read or unread for the caller; every user (patient, parent, staff member) has their own marks.</summary>
     public async Task<IReadOnlyList<FolderItem>> SetReadAsync(PortalCaller caller, IReadOnlyList<string> ids, bool read, CancellationToken ct)
     {
-        caller.RequirePatient();
-        var threads = await PatientThreadsAsync(caller, ct);
+        var user = User(caller);
+        var threads = await ThreadsContainingAsync(caller, ids, ct);
         var items = new List<FolderItem>();
         foreach (var id in ids.Distinct(StringComparer.Ordinal))
         {
             var thread = threads.FirstOrDefault(t => t.Messages.Any(m => m.Id == id)) ?? throw MessagingErrors.NotFound();
             items.Add(new FolderItem(thread.Messages.First(m => m.Id == id), thread, new MessageState(read, false)));
         }
-        state.SetRead(caller.FhirUser!, items.Select(i => i.Message.Id).ToList(), read);
-        var states = state.States(caller.FhirUser!, items.Select(i => i.Message.Id).ToList());
+        state.SetRead(user, items.Select(i => i.Message.Id).ToList(), read);
+        var states = state.States(user, items.Select(i => i.Message.Id).ToList());
         return items.Select(i => i with { State = states.GetValueOrDefault(i.Message.Id) ?? i.State }).ToList();
     }
 
+    /// <summary>Marks every message from the other side of a thread read (or unread) for the caller.</summary>
+    public async Task<EConsultThread> SetThreadReadAsync(PortalCaller caller, string threadId, bool read, CancellationToken ct)
+    {
+        var user = User(caller);
+        var thread = await ThreadAsync(caller, threadId, ct);
+        state.SetRead(user, FromOtherSide(thread, caller).Select(m => m.Id).ToList(), read);
+        return thread;
+    }
+
+    /// <summary>Whose read marks: the patient or staff member calling.</summary>
+    private static string User(PortalCaller caller) => caller.IsStaff ? caller.RequireStaff() : $"Patient/{caller.RequirePatient()}";
+
     private async Task<FolderItem> OwnItemAsync(PortalCaller caller, string messageId, CancellationToken ct)
     {
-        var thread = (await PatientThreadsAsync(caller, ct)).FirstOrDefault(t => t.Messages.Any(m => m.Id == messageId)) ?? throw MessagingErrors.NotFound();
+        caller.RequirePatient();
+        var thread = (await ThreadsContainingAsync(caller, [messageId], ct)).FirstOrDefault() ?? throw MessagingErrors.NotFound();
         var message = thread.Messages.First(m => m.Id == messageId);
         var current = state.States(caller.FhirUser!, [messageId]).GetValueOrDefault(messageId) ?? new MessageState(false, false);
         return new FolderItem(message, thread, current);
@@ -280,16 +477,18 @@ public sealed class MessagingService(
         await CreateAsync(caller, json, ct);
         if (input.OnBehalfOf is not null)
             state.Assign(caller.OrganizationId!, thread.Id, input.OnBehalfOf, me, input.ExpectedAnswerDate);
+        state.SetRead(me, FromOtherSide(thread, caller).Select(m => m.Id).ToList(), true);
         return await ThreadAsync(caller, thread.Id, ct);
     }
 
     public async Task<EConsultThread> HandleWithoutReplyAsync(PortalCaller caller, string threadId, CancellationToken ct)
     {
-        caller.RequireStaff();
+        var me = caller.RequireStaff();
         var thread = await ThreadAsync(caller, threadId, ct);
         if (!thread.AwaitingAnswer)
             throw MessagingErrors.Invalid("Dit bericht is al afgehandeld.");
         await CompleteAsync(caller, thread.Unanswered, KnownEConsult.HandledWithoutReply, ct);
+        state.SetRead(me, FromOtherSide(thread, caller).Select(m => m.Id).ToList(), true);
         return await ThreadAsync(caller, threadId, ct);
     }
 
@@ -405,8 +604,9 @@ public sealed class MessagingService(
             var mid = minutes.Count / 2;
             median = (int)Math.Round(minutes.Count % 2 == 1 ? minutes[mid] : (minutes[mid - 1] + minutes[mid]) / 2);
         }
-        var overdue = (await InboxAsync(caller, Worklist.All, null, ct)).Count(IsOverdue);
-        return new WeeklyCounts(monday, received, answered, handled, median, overdue);
+        var overdue = (await InboxAsync(caller, new InboxFilter(), ct)).Count(IsOverdue);
+        var becameOverdue = state.OverdueMarks(caller.OrganizationId!, monday, monday.PlusDays(7)).Count;
+        return new WeeklyCounts(monday, received, answered, handled, median, overdue, becameOverdue);
     }
 
     // ---- plumbing ------------------------------------------------------------------------------
@@ -420,10 +620,13 @@ public sealed class MessagingService(
     }
 
     /// <summary>Threads of these messages that the policy lets the caller read; the others are left out, not reported.</summary>
-    private async Task<List<EConsultThread>> VisibleThreadsAsync(PortalCaller caller, List<EConsultMessage> messages, CancellationToken ct)
+    private Task<List<EConsultThread>> VisibleThreadsAsync(PortalCaller caller, List<EConsultMessage> messages, CancellationToken ct) =>
+        VisibleThreadsAsync(caller, EConsultThread.Group(messages), ct);
+
+    private async Task<List<EConsultThread>> VisibleThreadsAsync(PortalCaller caller, IEnumerable<EConsultThread> threads, CancellationToken ct)
     {
         var visible = new List<EConsultThread>();
-        foreach (var thread in EConsultThread.Group(messages))
+        foreach (var thread in threads)
         {
             try
             {

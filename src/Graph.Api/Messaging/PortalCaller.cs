@@ -31,4 +31,12 @@ public sealed record PortalCaller(ClaimsPrincipal Principal, string Kind, string
             throw MessagingErrors.Forbidden("Alleen medewerkers van de praktijk kunnen dit doen.");
         return FhirUser;
     }
+
+    /// <summary>Any staff member of a practice, the practice manager included (for work without medical content); returns the practice.</summary>
+    public string RequirePracticeStaff()
+    {
+        if (!IsStaff || OrganizationId is null)
+            throw MessagingErrors.Forbidden("Alleen medewerkers van de praktijk kunnen dit doen.");
+        return OrganizationId;
+    }
 }

@@ -10,7 +10,10 @@ public sealed record ThreadAssignment(string ThreadId, string? AssigneeRef, stri
 
 public sealed record ReplyTemplate(string Id, string Name, string Body);
 
-/// <summary>The portal tables: read/deleted marks, assignments and reply templates. Lists are read with one query per batch.</summary>
+/// <summary>A thread the deadline watch found past <paramref name="DueDate"/>; <paramref name="ResolvedAt"/> once it no longer waits.</summary>
+public sealed record OverdueMark(string ThreadId, LocalDate DueDate, string? OrganizationId, DateTimeOffset MarkedAt, DateTimeOffset? ResolvedAt);
+
+/// <summary>The portal tables: read/deleted marks, assignments, reply templates and overdue marks. Lists are read with one query per batch.</summary>
 public sealed class PortalState(PortalDb db, TimeProvider time)
 {
     /// <summary>The "meer informatie nodig" text from the practice guidance (seed 001), shipped to every practice.</summary>
@@ -109,4 +112,65 @@ public sealed class PortalState(PortalDb db, TimeProvider time)
             INSERT INTO portal_notification_setting (patient_id, email_new_message, updated_utc) VALUES (@p, @v, @t)
             ON CONFLICT (patient_id) DO UPDATE SET email_new_message = excluded.email_new_message, updated_utc = excluded.updated_utc
             """, ("@p", patientId), ("@v", value ? 1 : 0), ("@t", PortalDb.Time(time.GetUtcNow())));
+
+    /// <summary>Threads answered on behalf of an absent practitioner (they wait for the promised answer), of one practice or of all.</summary>
+    public IReadOnlyList<string> FollowUpThreadIds(string? organizationId = null) =>
+        db.Query("SELECT thread_id FROM portal_thread_assignment WHERE expected_answer_date IS NOT NULL AND (@o IS NULL OR organization_id = @o)",
+            r => r.GetString(0), ("@o", organizationId));
+
+    /// <summary>
+    /// Records the threads past their due date at <paramref name="at"/> and resolves earlier marks that are no longer among
+    /// them, in one transaction. Running it again with the same input changes nothing.
+    /// </summary>
+    /// <returns>How many threads became overdue and how many marks were resolved by this call.</returns>
+    public (int Marked, int Resolved) SyncOverdue(IReadOnlyList<(string ThreadId, LocalDate DueDate, string? OrganizationId)> overdue, DateTimeOffset at)
+    {
+        var now = PortalDb.Time(at);
+        using var connection = db.Open();
+        using var transaction = connection.BeginTransaction();
+        var marked = 0;
+        foreach (var (threadId, due, organization) in overdue)
+        {
+            marked += PortalDb.Execute(connection, """
+                INSERT INTO portal_econsult_overdue (thread_id, due_date, organization_id, marked_utc) VALUES (@t, @d, @o, @now)
+                ON CONFLICT (thread_id, due_date) DO NOTHING
+                """, ("@t", threadId), ("@d", LocalDatePattern.Iso.Format(due)), ("@o", organization), ("@now", now));
+        }
+        var current = overdue.Select(o => (o.ThreadId, LocalDatePattern.Iso.Format(o.DueDate))).ToHashSet();
+        var open = new List<(string, string)>();
+        using (var command = PortalDb.Command(connection, "SELECT thread_id, due_date FROM portal_econsult_overdue WHERE resolved_utc IS NULL"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+                open.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        var resolved = 0;
+        foreach (var (threadId, due) in open.Where(o => !current.Contains(o)))
+        {
+            resolved += PortalDb.Execute(connection, "UPDATE portal_econsult_overdue SET resolved_utc = @now WHERE thread_id = @t AND due_date = @d AND resolved_utc IS NULL",
+                ("@t", threadId), ("@d", due), ("@now", now));
+        }
+        transaction.Commit();
+        return (marked, resolved);
+    }
+
+    /// <summary>The latest overdue mark of each of these threads that is still open.</summary>
+    public IReadOnlyDictionary<string, OverdueMark> OpenOverdueMarks(IReadOnlyList<string> threadIds)
+    {
+        var (names, values) = PortalDb.InList("t", threadIds);
+        return db.Query($"SELECT thread_id, due_date, organization_id, marked_utc, resolved_utc FROM portal_econsult_overdue WHERE resolved_utc IS NULL AND thread_id IN ({names}) ORDER BY due_date",
+                MapOverdue, values)
+            .GroupBy(m => m.ThreadId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+    }
+
+    /// <summary>Marks of one practice whose due date passed on a day from <paramref name="from"/> up to (not including) <paramref name="until"/>.</summary>
+    public IReadOnlyList<OverdueMark> OverdueMarks(string organizationId, LocalDate from, LocalDate until) =>
+        db.Query("""
+            SELECT thread_id, due_date, organization_id, marked_utc, resolved_utc FROM portal_econsult_overdue
+            WHERE organization_id = @o AND due_date >= @from AND due_date < @until ORDER BY due_date, thread_id
+            """, MapOverdue, ("@o", organizationId), ("@from", LocalDatePattern.Iso.Format(from.PlusDays(-1))), ("@until", LocalDatePattern.Iso.Format(until.PlusDays(-1))));
+
+    private static OverdueMark MapOverdue(Microsoft.Data.Sqlite.SqliteDataReader r) =>
+        new(r.GetString(0), LocalDatePattern.Iso.Parse(r.GetString(1)).Value, PortalDb.String(r, 2), PortalDb.Time(r, 3)!.Value, PortalDb.Time(r, 4));
 }

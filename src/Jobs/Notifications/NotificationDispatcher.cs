@@ -22,8 +22,11 @@ public sealed class NotificationDispatcher(
     INotificationTransport transport,
     IOptions<JobsOptions> options,
     TimeProvider time,
-    ILogger<NotificationDispatcher> logger)
+    ILogger<NotificationDispatcher> logger,
+    IEnumerable<INotificationFailureListener>? failureListeners = null)
 {
+    private readonly INotificationFailureListener[] _listeners = failureListeners?.ToArray() ?? [];
+
     public const string UnknownOutcome =
         "The instance stopped while sending; it is unknown whether the message arrived, so it is not sent again.";
 
@@ -109,7 +112,7 @@ public sealed class NotificationDispatcher(
         if (claimed.WasSending && !transport.IsIdempotentFor(n.Kind))
         {
             logger.LogWarning("Notification {Id} ({Kind} to {Recipient}) was being sent when an instance stopped; marked failed", n.Id, n.Kind, n.Recipient);
-            return MarkFailed(connection, n.Id, UnknownOutcome) ? Outcome.Failed : Outcome.Lost;
+            return await FailAsync(connection, n, UnknownOutcome, ct);
         }
         if (Update(connection, """
                 UPDATE notification SET state = 'sending', attempts = attempts + 1, last_attempt_utc = $now
@@ -130,7 +133,7 @@ public sealed class NotificationDispatcher(
             if (n.Attempt >= o.MaxAttempts)
             {
                 logger.LogError(ex, "Notification {Id} ({Kind} to {Recipient}) failed after {Attempts} attempts", n.Id, n.Kind, n.Recipient, n.Attempt);
-                return MarkFailed(connection, n.Id, error) ? Outcome.Failed : Outcome.Lost;
+                return await FailAsync(connection, n, error, ct);
             }
             var due = time.GetUtcNow() + Backoff(o, n.Attempt);
             logger.LogWarning("Notification {Id} attempt {Attempt} failed ({Error}); next attempt at {Due:O}", n.Id, n.Attempt, error, due);
@@ -150,6 +153,28 @@ public sealed class NotificationDispatcher(
             return Outcome.Lost;
         }
         return Outcome.Sent;
+    }
+
+    private async Task<Outcome> FailAsync(SqliteConnection connection, OutgoingNotification n, string error, CancellationToken ct)
+    {
+        if (!MarkFailed(connection, n.Id, error))
+            return Outcome.Lost;
+        if (_listeners.Length > 0)
+        {
+            var failed = new FailedNotification(n.Id, n.Kind, n.Recipient, n.Subject, n.Attempt, error, n.CreatedUtc, time.GetUtcNow());
+            foreach (var listener in _listeners)
+            {
+                try
+                {
+                    await listener.OnFailedAsync(failed, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    logger.LogError(ex, "Listener {Listener} failed for notification {Id}", listener.GetType().Name, n.Id);
+                }
+            }
+        }
+        return Outcome.Failed;
     }
 
     private bool MarkFailed(SqliteConnection connection, string id, string error) =>

@@ -16,12 +16,12 @@ public sealed class BatchingTests(PortalApiFactory host) : IClassFixture<PortalA
 
     private const string InboxQuery = """
         query($n: Int!) { inbox(first: $n) { totalCount nodes {
-            id dueDate overdue patient { display } recipient { display } assignee { display }
-            messages { text sender { display } } } } }
+            id dueDate overdue overdueSince unread patient { display } recipient { display } assignee { display }
+            messages { text read sender { display } } } } }
         """;
 
     [Fact]
-    public async Task Inbox_WithNestedNamesAndAssignees_CostsTheSameForOneRowAsForTwelve()
+    public async Task Inbox_WithNestedNamesAssigneesReadAndOverdueMarks_CostsTheSameForOneRowAsForTwelve()
     {
         foreach (var (patient, i) in Patients.SelectMany(p => new[] { p, p }).Concat(Patients[..2]).Select((p, i) => (p, i)))
         {
