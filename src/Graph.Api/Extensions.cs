@@ -1,3 +1,5 @@
+using Graph.Api.Appointments;
+using Graph.Api.Appointments.Storage;
 using Graph.Api.Messaging;
 using Fhir.Server.Store;
 using Graph.Api.Messaging.Storage;
@@ -14,8 +16,8 @@ namespace Graph.Api;
 
 public static class Extensions
 {
-    /// <summary>The schema scripts of module "portal", for the store initializer.</summary>
-    public static IReadOnlyList<SchemaMigrator.Script> Migrations => PortalDb.Migrations;
+    /// <summary>The schema scripts of modules "portal" and "appointments", for the store initializer.</summary>
+    public static IReadOnlyList<SchemaMigrator.Script> Migrations => [.. PortalDb.Migrations, .. AppointmentDb.Migrations];
 
     /// <summary>The portal API: messaging services, the portal tables and the GraphQL schema on our engine.</summary>
     public static IServiceCollection AddGraphApi(this IServiceCollection services, IConfiguration configuration)
@@ -30,13 +32,25 @@ public static class Extensions
         services.AddSingleton<SystemMessages>();
         services.AddSingleton<FailedNotifications>();
         services.AddSingleton<INotificationFailureListener, UndeliveredNotificationMessages>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<AppointmentDb>();
+        services.AddSingleton<AppointmentNotifications>();
+        services.AddSingleton<IResourceIndexer, AppointmentIndexer>();
+        services.AddSingleton<AppointmentService>();
+        services.AddSingleton<SlotGenerator>();
+        services.AddSingleton<AppointmentReminders>();
         services.AddGraphEngine(_ => PortalSchema.Build());
         return services;
     }
 
-    /// <summary>The portal's scheduled jobs (the e-consult deadline watch); only on instances whose role includes jobs, after AddPortalJobs.</summary>
+    /// <summary>
+    /// The portal's scheduled jobs, only on instances whose role includes jobs, after AddPortalJobs: the
+    /// e-consult deadline watch, appointment reminders every 5 minutes, slots up to the horizon nightly.
+    /// </summary>
     public static IServiceCollection AddGraphApiJobs(this IServiceCollection services) =>
-        services.AddPortalJob<EConsultSlaJob>(EConsultSlaJob.Interval);
+        services.AddPortalJob<EConsultSlaJob>(EConsultSlaJob.Interval)
+            .AddPortalJob<AppointmentReminderJob>(TimeSpan.FromMinutes(5))
+            .AddPortalJob<SlotGenerationJob>("0 30 2 * * ?");
 
     /// <summary>
     /// POST/GET /graphql with the caller's bearer token read by the identity module's middleware, as on /fhir.
@@ -46,6 +60,8 @@ public static class Extensions
     {
         app.UseWhen(context => context.Request.Path.StartsWithSegments(pattern), branch => branch.UseMiddleware<BearerTokenMiddleware>());
         app.MapGraphQL(pattern, o => o.MaxRequestBodyBytes = 4 * (Attachments.MaxBytes * Attachments.MaxPerMessage / 3 + 1024));
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/portal/afspraken"), branch => branch.UseMiddleware<BearerTokenMiddleware>());
+        app.MapGet(AppointmentSchema.CalendarPath, CalendarEndpoint.GetAsync);
         return app;
     }
 }

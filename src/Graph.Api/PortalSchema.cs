@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Text;
+using Graph.Api.Appointments;
 using Graph.Api.Calendar;
 using Graph.Api.Messaging;
 using Graph.Engine.Execution;
@@ -24,15 +25,26 @@ public static class PortalSchema
 {
     public const int MaxPageSize = 100;
 
-    public static string Sdl()
+    /// <summary>Every embedded .graphql file: schema.graphql first, then the features' extensions (appointments.graphql...).</summary>
+    public static string[] SdlFiles()
     {
-        using var stream = typeof(PortalSchema).Assembly.GetManifestResourceStream("Graph.Api.schema.graphql")
-            ?? throw new InvalidOperationException("schema.graphql is not embedded in Graph.Api.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        var assembly = typeof(PortalSchema).Assembly;
+        var names = assembly.GetManifestResourceNames().Where(n => n.EndsWith(".graphql", StringComparison.Ordinal))
+            .OrderBy(n => n == "Graph.Api.schema.graphql" ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal).ToList();
+        if (!names.Contains("Graph.Api.schema.graphql"))
+            throw new InvalidOperationException("schema.graphql is not embedded in Graph.Api.");
+        return names.Select(n =>
+        {
+            using var stream = assembly.GetManifestResourceStream(n)!;
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
+        }).ToArray();
     }
 
-    public static Schema Build() => Bind(SchemaBuilder.FromSdl(Sdl())).Build();
+    /// <summary>The whole SDL as one document.</summary>
+    public static string Sdl() => string.Join("\n", SdlFiles());
+
+    public static Schema Build() => AppointmentSchema.Bind(Bind(SchemaBuilder.FromSdl(SdlFiles()))).Build();
 
     public static SchemaBuilder Bind(SchemaBuilder builder) => builder
         // Query

@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fhir.Server.Features.Resources;
 using Fhir.Server.Store;
+using Graph.Api.Appointments;
+using Graph.Api.Appointments.Storage;
 using Graph.Api.Calendar;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -17,6 +19,7 @@ namespace Portal.Host.Demo;
 public sealed class DemoPractice(
     ResourceService resources,
     IResourceStore store,
+    AppointmentDb appointments,
     IOptions<DemoOptions> options,
     TimeProvider time,
     ILogger<DemoPractice> logger)
@@ -77,11 +80,50 @@ public sealed class DemoPractice(
             slots += await SeedSchedule(staff.Id, $"rol-{staff.Id}", staff.Role == "poh" ? 20 : 10, today, staff.Role == "poh");
         slots += await SeedSchedule(null, AssistantsGroupRoleId, 10, today, pohDays: false);
 
+        SeedAppointmentSettings();
+
         var patients = Patients(today);
         foreach (var p in patients)
             await Put("Patient", p.Id, Patient(p));
         await SeedRecords(patients, today);
         logger.LogInformation("Demo practice seeded: {Staff} staff, {Patients} patients, {Slots} free slots", Practitioners.Length, patients.Count, slots);
+    }
+
+    /// <summary>
+    /// Online booking for every agenda (seed 002: open as many agendas as possible) in the consultation
+    /// hours the schedules above have; a weekly patient discussion hidden from patients (Thursday
+    /// 08:00-08:30 for the GPs) and a half hour bookable online only (Wednesday 16:00-16:30). The
+    /// consultation hours also let the nightly job extend the slots to the 100-day horizon.
+    /// </summary>
+    private void SeedAppointmentSettings()
+    {
+        var weekdays = new[] { IsoDayOfWeek.Monday, IsoDayOfWeek.Tuesday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday, IsoDayOfWeek.Friday };
+        void Hours(string scheduleId, IEnumerable<IsoDayOfWeek> days, params (LocalTime From, LocalTime To)[] blocks)
+        {
+            foreach (var day in days)
+            {
+                foreach (var (from, to) in blocks)
+                {
+                    appointments.SaveWindow(OrganizationId, new AgendaWindow("", scheduleId, WindowKind.Spreekuur, day, null, from, to, "Spreekuur"));
+                    appointments.SaveWindow(OrganizationId, new AgendaWindow("", scheduleId, WindowKind.Online, day, null, from, to, null));
+                }
+            }
+        }
+        foreach (var staff in Practitioners.Where(s => s.Role == "huisarts"))
+        {
+            var schedule = $"agenda-{staff.Id}";
+            appointments.SaveAgenda(new AgendaSetting(schedule, OrganizationId, PractitionerKind.Huisarts, $"Practitioner/{staff.Id}", true, 10));
+            Hours(schedule, weekdays, (new LocalTime(8, 0), new LocalTime(12, 0)), (new LocalTime(13, 30), new LocalTime(16, 30)));
+            appointments.SaveWindow(OrganizationId, new AgendaWindow("", schedule, WindowKind.Hidden, IsoDayOfWeek.Thursday, null,
+                new LocalTime(8, 0), new LocalTime(8, 30), "Patiëntbespreking"));
+            appointments.SaveWindow(OrganizationId, new AgendaWindow("", schedule, WindowKind.OnlineOnly, IsoDayOfWeek.Wednesday, null,
+                new LocalTime(16, 0), new LocalTime(16, 30), "Alleen online"));
+        }
+        appointments.SaveAgenda(new AgendaSetting("agenda-poh-visser", OrganizationId, PractitionerKind.Poh, "Practitioner/poh-visser", true, 20));
+        Hours("agenda-poh-visser", [IsoDayOfWeek.Monday, IsoDayOfWeek.Wednesday, IsoDayOfWeek.Thursday], (new LocalTime(9, 0), new LocalTime(12, 0)));
+        appointments.SaveAgenda(new AgendaSetting($"agenda-{AssistantsGroupRoleId}", OrganizationId, PractitionerKind.Assistent,
+            $"PractitionerRole/{AssistantsGroupRoleId}", true, 10));
+        Hours($"agenda-{AssistantsGroupRoleId}", weekdays, (new LocalTime(8, 0), new LocalTime(10, 0)));
     }
 
     private async Task<int> SeedSchedule(string? practitionerId, string roleId, int minutes, LocalDate today, bool pohDays)
