@@ -162,6 +162,58 @@ public sealed class AppointmentApiTests(AppointmentApiTests.Host host) : IClassF
         await Api.GraphAsync(PortalApiFactory.Patient(Pieter), "mutation { setAppointmentReminder(enabled: true, hours: 24) { hours } }");
     }
 
+    [Fact]
+    public async Task Reminder_WhenDue_IsEnqueuedExactlyOnce_EvenByTwoInstances()
+    {
+        var times = await TimesAsync(Emma, Jansen, "consult-10", skipDays: 8);
+        var id = (await BookAsync(Emma, Jansen, "consult-10", times[4].Str("start"), "Controle bloeddruk")).Data("bookAppointment").Str("id");
+        var db = Api.Services.GetRequiredService<AppointmentDb>();
+        var start = db.Appointment(id)!.Start!.Value;
+        var outbox = Api.Services.GetRequiredService<NotificationOutbox>();
+        var notifications = Api.Services.GetRequiredService<AppointmentNotifications>();
+        AppointmentReminders At(NodaTime.Instant now) => new(db, notifications, outbox, new FixedTime(now.ToDateTimeOffset()));
+
+        var key = AppointmentReminders.DedupeKey(id, start);
+        At(start - NodaTime.Duration.FromHours(25)).EnqueueDue();
+        Assert.Null(outbox.Find(key));
+        var instanceA = At(start - NodaTime.Duration.FromHours(23));
+        var instanceB = At(start - NodaTime.Duration.FromHours(22));
+        await Task.WhenAll(Task.Run(instanceA.EnqueueDue), Task.Run(instanceB.EnqueueDue), Task.Run(instanceA.EnqueueDue));
+        Assert.Equal(1, CountRows(key));
+        var reminder = outbox.Find(key);
+        Assert.NotNull(reminder);
+        Assert.Equal("emma.dejong@example.nl", reminder!.Recipient);
+        Assert.DoesNotContain("bloeddruk", ReadBody(reminder.Id), StringComparison.Ordinal);
+
+        await Api.GraphAsync(PortalApiFactory.Patient(Emma), "mutation { setAppointmentReminder(enabled: false) { enabled } }");
+        try
+        {
+            var later = (await BookAsync(Emma, Jansen, "consult-10", times[6].Str("start"), "Nog iets")).Data("bookAppointment").Str("id");
+            var laterStart = db.Appointment(later)!.Start!.Value;
+            At(laterStart - NodaTime.Duration.FromHours(1)).EnqueueDue();
+            Assert.Null(outbox.Find(AppointmentReminders.DedupeKey(later, laterStart)));
+        }
+        finally
+        {
+            await Api.GraphAsync(PortalApiFactory.Patient(Emma), "mutation { setAppointmentReminder(enabled: true) { enabled } }");
+        }
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private long CountRows(string dedupeKey)
+    {
+        var db = Api.Services.GetRequiredService<Jobs.Storage.JobsDatabase>();
+        using var c = db.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM notification WHERE dedupe_key = $k";
+        cmd.Parameters.AddWithValue("$k", dedupeKey);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     private string ReadBody(string notificationId)
     {
         var db = Api.Services.GetRequiredService<Jobs.Storage.JobsDatabase>();
