@@ -44,7 +44,7 @@ public static class PortalSchema
     /// <summary>The whole SDL as one document.</summary>
     public static string Sdl() => string.Join("\n", SdlFiles());
 
-    public static Schema Build() => AppointmentSchema.Bind(Bind(SchemaBuilder.FromSdl(SdlFiles()))).Build();
+    public static Schema Build() => StaffAccounts.StaffSchema.Bind(AppointmentSchema.Bind(Bind(SchemaBuilder.FromSdl(SdlFiles())))).Build();
 
     public static SchemaBuilder Bind(SchemaBuilder builder) => builder
         // Query
@@ -316,7 +316,7 @@ public static class PortalSchema
         _ => nameof(PatientFolder.Deleted),
     };
 
-    private static string Utc(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    internal static string Utc(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Iso(LocalDate date) => LocalDatePattern.Iso.Format(date);
 
@@ -326,12 +326,12 @@ public static class PortalSchema
     private static LocalDate Date(string text, string field) =>
         LocalDatePattern.Iso.Parse(text) is { Success: true } r ? r.Value : throw MessagingErrors.Invalid("Geef een datum als jjjj-mm-dd.", field);
 
-    private static IReadOnlyDictionary<string, object?> Input(ResolverContext ctx, string name) =>
+    internal static IReadOnlyDictionary<string, object?> Input(ResolverContext ctx, string name) =>
         ctx.Arguments.TryGetValue(name, out var v) && v is IReadOnlyDictionary<string, object?> d ? d
         : v is IDictionary<string, object?> m ? m.AsReadOnly()
         : throw MessagingErrors.Invalid("Ontbrekende invoer.", name);
 
-    private static string? Text(IReadOnlyDictionary<string, object?> input, string name) =>
+    internal static string? Text(IReadOnlyDictionary<string, object?> input, string name) =>
         input.TryGetValue(name, out var v) ? v?.ToString() : null;
 
     private static IReadOnlyList<AttachmentUpload>? Uploads(IReadOnlyDictionary<string, object?> input) =>

@@ -35,6 +35,9 @@ public static class Extensions
         services.AddSingleton<IdentityDb>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<StaffAdministration>();
+        services.AddSingleton<SignupRequests>();
+        services.AddHttpContextAccessor();
         services.AddSingleton<ProxyAccess>();
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<SigningKeys>();

@@ -91,6 +91,10 @@ public sealed class RateLimitOptions
     /// <summary>Token, introspection and revocation requests per client address per minute.</summary>
     [Range(1, 1000000)]
     public int TokenPerMinute { get; set; } = 600;
+
+    /// <summary>Account requests (self sign-up) per client address per hour.</summary>
+    [Range(1, 100000)]
+    public int SignupPerHour { get; set; } = 5;
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Identity.Accounts;
 using Microsoft.AspNetCore.Hosting;
 
 namespace Identity.Tests;
@@ -66,6 +67,7 @@ public sealed class RateLimitedFactory : IdentityFactory
         base.ConfigureWebHost(builder);
         builder.UseSetting("Identity:RateLimit:LoginPerMinute", "3");
         builder.UseSetting("Identity:RateLimit:TokenPerMinute", "3");
+        builder.UseSetting("Identity:RateLimit:SignupPerHour", "3");
     }
 }
 
@@ -83,5 +85,31 @@ public class RateLimitTests(RateLimitedFactory factory) : IClassFixture<RateLimi
         for (var i = 0; i < 4; i++)
             token.Add((await client.PostAsync("/auth/token", OAuthFlow.Form(("grant_type", "client_credentials")))).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, token[3]);
+    }
+
+    [Fact]
+    public async Task AccountRequests_PastTheLimitPerAddress_AreRefused_OtherAddressesStillServed()
+    {
+        var signups = factory.Get<SignupRequests>();
+        SignupInput Person(int i) => new("Test", "Persoon", "1980-01-01", "111222333", $"persoon{i}@example.nl", "06-40000000");
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(IdentityMessages.SignupReceived, await signups.SubmitAsync(Person(i), "203.0.113.7"));
+        var refused = await Assert.ThrowsAsync<AccountRequestException>(() => signups.SubmitAsync(Person(3), "203.0.113.7"));
+        Assert.Equal(AccountRequestException.TooManyCode, refused.Code);
+        Assert.Equal(IdentityMessages.TooManyRequests, refused.Message);
+        Assert.Equal(IdentityMessages.SignupReceived, await signups.SubmitAsync(Person(4), "203.0.113.8"));
+    }
+
+    [Fact]
+    public async Task AccountRequests_ForOneBsn_PastTheDailyLimit_GetTheSameAnswer_ButAreNotStored()
+    {
+        var signups = factory.Get<SignupRequests>();
+        for (var i = 0; i < SignupRequests.MaxPerBsnPerDay + 2; i++)
+        {
+            var answer = await signups.SubmitAsync(new SignupInput("Veel", "Aanvragen", "1980-01-01", "908301662", $"veel{i}@example.nl", "06-40000001"), $"198.51.100.{i}");
+            Assert.Equal(IdentityMessages.SignupReceived, answer);
+        }
+        var stored = factory.Get<Identity.Storage.IdentityDb>().Query("SELECT COUNT(*) FROM identity_signup_request WHERE bsn = '908301662'", r => r.GetInt64(0)).Single();
+        Assert.Equal(SignupRequests.MaxPerBsnPerDay, stored);
     }
 }

@@ -91,9 +91,14 @@ public sealed class AccountService(
 
     public async Task SendActivationAsync(Account account, CancellationToken ct = default)
     {
-        var link = CreateLink(account.Id, "activation", ActivationLinkLifetime);
-        await email.SendAsync(account.Email, IdentityMessages.ActivationMailSubject(Practice),
-            IdentityMessages.ActivationMailBody(account.DisplayName, Practice, $"{options.Value.PublicUrl.TrimEnd('/')}/account/activeren?t={link}"), ct);
+        // A new link replaces any earlier one that was not used yet.
+        db.Execute("UPDATE identity_challenge SET stage = 'replaced' WHERE account_id = @a AND purpose = 'activation' AND stage IN ('link', 'code')",
+            ("@a", account.Id));
+        var link = $"{options.Value.PublicUrl.TrimEnd('/')}/account/activeren?t={CreateLink(account.Id, "activation", ActivationLinkLifetime)}";
+        if (account.Kind == AccountKind.Staff)
+            await email.SendAsync(account.Email, IdentityMessages.StaffActivationMailSubject(Practice), IdentityMessages.StaffActivationMailBody(account.DisplayName, Practice, link), ct);
+        else
+            await email.SendAsync(account.Email, IdentityMessages.ActivationMailSubject(Practice), IdentityMessages.ActivationMailBody(account.DisplayName, Practice, link), ct);
     }
 
     /// <summary>Password reset: always the same answer, whether or not the address is known.</summary>
@@ -239,7 +244,8 @@ public sealed class AccountService(
         return IdentityMessages.LoggedOutEverywhere;
     }
 
-    private void EndAllSessions(string accountId)
+    /// <summary>Every token, refresh token and portal session of the account ends (also on other instances, within the staleness bound).</summary>
+    internal void EndAllSessions(string accountId)
     {
         var now = IdentityDb.Time(time.GetUtcNow());
         using (var connection = db.Open())
@@ -307,7 +313,7 @@ public sealed class AccountService(
             && r.GetString() is { } reference && reference.StartsWith("Organization/", StringComparison.Ordinal)
             ? reference["Organization/".Length..] : null;
 
-    private static string? DisplayName(JsonElement patient)
+    internal static string? DisplayName(JsonElement patient)
     {
         if (!patient.TryGetProperty("name", out var names) || names.ValueKind != JsonValueKind.Array || names.GetArrayLength() == 0)
             return null;

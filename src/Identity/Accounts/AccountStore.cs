@@ -12,6 +12,10 @@ public sealed class AccountStore(IdentityDb db)
 
     public Account? FindByPatient(string patientId) => db.Single("SELECT * FROM identity_account WHERE patient_id = @p", Map, ("@p", patientId));
 
+    /// <summary>The staff accounts of one practice, by name.</summary>
+    public IReadOnlyList<Account> StaffOf(string organizationId) =>
+        db.Query("SELECT * FROM identity_account WHERE organization_id = @o AND kind = 'staff' ORDER BY display_name COLLATE NOCASE, email", Map, ("@o", organizationId));
+
     public IReadOnlyList<Account> All() => db.Query("SELECT * FROM identity_account ORDER BY kind, email", Map);
 
     public void Insert(Account a, DateTimeOffset now) => db.Execute("""

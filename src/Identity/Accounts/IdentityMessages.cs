@@ -20,6 +20,34 @@ public static class IdentityMessages
     public const string PasswordChanged = "Uw wachtwoord is gewijzigd. U kunt nu inloggen.";
     public const string ResetSent = "Als dit e-mailadres bij ons bekend is, ontvangt u een e-mail met een link om een nieuw wachtwoord te kiezen.";
     public const string LoggedOutEverywhere = "U bent op alle apparaten uitgelogd.";
+    public const string TooManyRequests = "U heeft te veel aanvragen gedaan. Probeer het later opnieuw.";
+
+    // Contact details and names, shown next to the field.
+    public const string EmailInvalid = "Vul een geldig e-mailadres in.";
+    public const string MobileInvalid = "Vul een geldig mobiel nummer in, bijvoorbeeld 06-12345678.";
+    public const string GivenNameRequired = "Vul de voornaam in.";
+    public const string FamilyNameRequired = "Vul de achternaam in.";
+    public const string EmailInUse = "Dit e-mailadres is al in gebruik voor een ander account.";
+
+    // Staff accounts, managed by the practice manager.
+    public const string OnlyPracticeManager = "Alleen de praktijkmanager kan medewerkers beheren.";
+    public const string StaffNotFound = "Deze medewerker bestaat niet (meer) in uw praktijk.";
+    public const string RoleInvalid = "Kies een rol: huisarts, assistent, POH of praktijkmanager.";
+    public const string EmployeeIdInvalid = "Vul een medewerkers-ID in van 1 tot 64 tekens: letters, cijfers, punt, streepje of liggend streepje.";
+    public const string EmployeeIdInUseHere = "Er is in uw praktijk al een account met dit medewerkers-ID.";
+    public const string EmployeeIdOtherPerson = "Dit medewerkers-ID hoort bij een andere medewerker. Gebruik hetzelfde medewerkers-ID alleen voor dezelfde persoon.";
+    public const string NotYourOwnAccount = "U kunt uw eigen rol niet wijzigen en uw eigen account niet uitschakelen.";
+    public const string AlreadyActivated = "Deze medewerker heeft het account al geactiveerd; een nieuwe activatielink is niet nodig.";
+    public const string DisabledNoActivation = "Dit account is uitgeschakeld. Schakel het eerst weer in.";
+
+    // Sign-up requests (seed 004: "Meld u aan via onze website").
+    public const string SignupReceived = "Bedankt voor uw aanmelding. De praktijk controleert uw gegevens. U ontvangt een e-mail zodra uw account klaarstaat.";
+    public const string BsnInvalid = "Dit BSN is niet geldig. Controleer de 9 cijfers.";
+    public const string BirthDateInvalid = "Vul een geldige geboortedatum in.";
+    public const string OnlySignupStaff = "Alleen de assistent of de praktijkmanager kan aanmeldingen behandelen.";
+    public const string SignupNotFound = "Deze aanmelding bestaat niet (meer) of is al behandeld.";
+    public const string PatientDoesNotMatch = "Deze patiënt past niet bij de aanmelding: BSN en geboortedatum moeten overeenkomen met een patiënt van uw praktijk.";
+    public const string PatientHasAccount = "Deze patiënt heeft al een account voor het portaal.";
 
     public static string WrongCode(int triesLeft) => triesLeft == 1
         ? "De sms-code is onjuist. U heeft nog 1 poging."
@@ -33,6 +61,20 @@ public static class IdentityMessages
     public static string ActivationMailBody(string name, string practice, string link) =>
         $"Beste {name},\n\n{practice} heeft u aangemeld voor het patiëntenportaal. Klik op de link hieronder om uw account te activeren. " +
         $"U ontvangt daarna een sms met een code, waarna u een wachtwoord kiest.\n\n{link}\n\nDe link is 7 dagen geldig.\n\nMet vriendelijke groet,\n{practice}";
+
+    public static string StaffActivationMailSubject(string practice) => $"Uw account voor het portaal van {practice}";
+
+    public static string StaffActivationMailBody(string name, string practice, string link) =>
+        $"Beste {name},\n\nDe praktijkmanager van {practice} heeft een account voor u aangemaakt voor het portaal. Klik op de link hieronder om uw account te activeren. " +
+        $"U ontvangt daarna een sms met een code, waarna u een wachtwoord kiest.\n\n{link}\n\nDe link is 7 dagen geldig.\n\nMet vriendelijke groet,\n{practice}";
+
+    public static string SignupRejectedMailSubject(string practice) => $"Uw aanmelding voor het patiëntenportaal van {practice}";
+
+    /// <summary>Says no more than that: the applicant may not be who they claim, so nothing about the record or the reason.</summary>
+    public static string SignupRejectedMailBody(string name, string practice) =>
+        $"Beste {name},\n\nWij hebben uw aanmelding voor het patiëntenportaal ontvangen, maar kunnen deze niet goedkeuren. " +
+        $"Dit kan bijvoorbeeld zijn omdat uw gegevens niet overeenkomen met onze administratie. Heeft u vragen? Neem dan contact op met de praktijk.\n\n" +
+        $"Met vriendelijke groet,\n{practice}";
 
     public static string ResetMailSubject(string practice) => $"Nieuw wachtwoord voor het patiëntenportaal van {practice}";
 

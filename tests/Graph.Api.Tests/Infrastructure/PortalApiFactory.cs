@@ -42,6 +42,7 @@ public sealed class PortalApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Identity:OutboxPath", Path.Combine(DataDirectory, "outbox"));
         builder.UseSetting("Identity:RateLimit:LoginPerMinute", "100000");
         builder.UseSetting("Identity:RateLimit:TokenPerMinute", "100000");
+        builder.UseSetting("Identity:RateLimit:SignupPerHour", "100000");
         // Tests send notifications by calling the dispatcher themselves, so the background job does not race them.
         builder.UseSetting("Jobs:DispatchIntervalSeconds", "3600");
         builder.ConfigureTestServices(services =>
