@@ -79,6 +79,33 @@ public class AccountFlowTests(IdentityFactory factory) : IClassFixture<IdentityF
     }
 
     [Fact]
+    public async Task FiveWrongPasswords_LockTheAccount_EvenForTheRightPasswordAfterwards()
+    {
+        var accounts = factory.Get<AccountService>();
+        for (var i = 1; i < AccountService.MaxPasswordFailures; i++)
+            Assert.Equal(IdentityMessages.WrongCredentials, (await accounts.PasswordStepAsync("pieter.vandenberg@example.nl", $"Verkeerd{i}0000")).Error);
+        Assert.Equal(IdentityMessages.LockedOut, (await accounts.PasswordStepAsync("pieter.vandenberg@example.nl", "Verkeerd50000")).Error);
+        Assert.Equal(IdentityMessages.LockedOut, (await accounts.PasswordStepAsync("pieter.vandenberg@example.nl", IdentityFactory.Password)).Error);
+    }
+
+    [Fact]
+    public async Task GuessingSmsCodes_SpreadOverFreshCodes_StillLocksTheAccount()
+    {
+        var accounts = factory.Get<AccountService>();
+        var first = await accounts.PasswordStepAsync("emma.dejong@example.nl", IdentityFactory.Password);
+        var wrong = factory.LatestSmsCode("06-10000001") == "000000" ? "111111" : "000000";
+        for (var i = 1; i <= 3; i++)
+            Assert.Equal(IdentityMessages.WrongCode(5 - i), accounts.VerifyCode(first.ChallengeId, wrong).Error);
+
+        var second = await accounts.PasswordStepAsync("emma.dejong@example.nl", IdentityFactory.Password);
+        Assert.True(second.Ok, second.Error);
+        wrong = factory.LatestSmsCode("06-10000001") == "000000" ? "111111" : "000000";
+        Assert.Equal(IdentityMessages.WrongCode(1), accounts.VerifyCode(second.ChallengeId, wrong).Error);
+        Assert.Equal(IdentityMessages.LockedOut, accounts.VerifyCode(second.ChallengeId, wrong).Error);
+        Assert.Equal(IdentityMessages.LockedOut, (await accounts.PasswordStepAsync("emma.dejong@example.nl", IdentityFactory.Password)).Error);
+    }
+
+    [Fact]
     public async Task PasswordReset_SameAnswerForUnknownAddress_AndLinkLeadsToNewPassword()
     {
         var accounts = factory.Get<AccountService>();

@@ -150,16 +150,19 @@ public sealed class AccountService(
             return new(IdentityMessages.CodeFormat, challenge.Id);
         if (!CryptographicOperations.FixedTimeEquals(Convert.FromHexString(IdentityDb.Hash(code)), Convert.FromHexString(challenge.CodeHash!)))
         {
+            // Counted per code and per account: asking for a new code after a few guesses does not start the count again.
             var tries = challenge.Tries + 1;
-            if (tries >= MaxCodeTries)
+            var failures = account.FailedCount + 1;
+            if (tries >= MaxCodeTries || failures >= MaxPasswordFailures)
             {
                 db.Execute("UPDATE identity_challenge SET tries = @t, stage = 'failed' WHERE id = @id", ("@t", tries), ("@id", challenge.Id));
                 Lock(account.Id, now);
-                logger.LogWarning("Account {Account} locked after {Tries} wrong SMS codes", account.Id, tries);
+                logger.LogWarning("Account {Account} locked after {Failures} failed attempts ({Tries} wrong SMS codes for this code)", account.Id, failures, tries);
                 return new(IdentityMessages.LockedOut);
             }
             db.Execute("UPDATE identity_challenge SET tries = @t WHERE id = @id", ("@t", tries), ("@id", challenge.Id));
-            return new(IdentityMessages.WrongCode(MaxCodeTries - tries), challenge.Id);
+            db.Execute("UPDATE identity_account SET failed_count = @f WHERE id = @id", ("@f", failures), ("@id", account.Id));
+            return new(IdentityMessages.WrongCode(Math.Min(MaxCodeTries - tries, MaxPasswordFailures - failures)), challenge.Id);
         }
         var next = challenge.Purpose == "login" ? "done" : "password";
         db.Execute("UPDATE identity_challenge SET stage = @s, code_hash = NULL WHERE id = @id", ("@s", next), ("@id", challenge.Id));
