@@ -113,3 +113,24 @@ public class RateLimitTests(RateLimitedFactory factory) : IClassFixture<RateLimi
         Assert.Equal(SignupRequests.MaxPerBsnPerDay, stored);
     }
 }
+
+public class SignupRetentionTests(IdentityFactory factory) : IClassFixture<IdentityFactory>
+{
+    [Fact]
+    public async Task DecidedRequests_OlderThanTheRetention_AreDeleted_PendingOnesStay()
+    {
+        var db = factory.Get<Identity.Storage.IdentityDb>();
+        var old = Identity.Storage.IdentityDb.Time(DateTimeOffset.UtcNow - SignupRequests.KeepDecidedFor - TimeSpan.FromDays(1));
+        foreach (var (id, status, decided) in new[] { ("oud-besloten", "rejected", old), ("oud-open", "pending", (string?)null) })
+        {
+            db.Execute("""
+                INSERT INTO identity_signup_request (id, given_name, family_name, birth_date, bsn, email, phone, status, decided_utc, created_utc)
+                VALUES (@id, 'Oud', 'Verzoek', '1980-01-01', '111222333', 'oud@example.nl', '06-40000002', @s, @d, @c)
+                """, ("@id", id), ("@s", status), ("@d", decided), ("@c", old));
+        }
+        await factory.Get<SignupRequests>().SubmitAsync(new SignupInput("Nieuw", "Verzoek", "1980-01-01", "111222333", "nieuw@example.nl", "06-40000003"), "192.0.2.1");
+        var left = db.Query("SELECT id FROM identity_signup_request", r => r.GetString(0));
+        Assert.DoesNotContain("oud-besloten", left);
+        Assert.Contains("oud-open", left);
+    }
+}

@@ -34,7 +34,9 @@ public sealed record PatientMatch(string PatientId, string Name, string BirthDat
 /// limited per client address (Identity:RateLimit:SignupPerHour) and per BSN (<see cref="MaxPerBsnPerDay"/>,
 /// further ones are silently dropped). A request names its practice, or is routed to the practice of the
 /// matching Patient; one that neither names a practice nor matches anyone is shown to the staff of every
-/// practice on this server (normally one), so that it can be rejected.
+/// practice on this server (normally one), so that it can be rejected. Decided requests are deleted
+/// after <see cref="KeepDecidedFor"/>; the per-address limit counts per instance, the per-BSN limit
+/// (in the database) across instances.
 /// </summary>
 public sealed class SignupRequests(
     IdentityDb db,
@@ -48,6 +50,9 @@ public sealed class SignupRequests(
     TimeProvider time) : IDisposable
 {
     public const int MaxPerBsnPerDay = 3;
+
+    /// <summary>Decided requests (with a BSN in them) are kept this long for the practice's questions, then deleted.</summary>
+    public static readonly TimeSpan KeepDecidedFor = TimeSpan.FromDays(30);
 
     private readonly PartitionedRateLimiter<string> _perAddress = PartitionedRateLimiter.Create<string, string>(address =>
         RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
@@ -77,6 +82,7 @@ public sealed class SignupRequests(
                 throw AccountRequestException.TooMany();
         }
         var now = time.GetUtcNow();
+        db.Execute("DELETE FROM identity_signup_request WHERE status <> 'pending' AND decided_utc < @before", ("@before", IdentityDb.Time(now - KeepDecidedFor)));
         var recent = db.Query("SELECT COUNT(*) FROM identity_signup_request WHERE bsn = @b AND created_utc > @since",
             r => r.GetInt64(0), ("@b", bsn), ("@since", IdentityDb.Time(now.AddDays(-1)))).Single();
         if (recent >= MaxPerBsnPerDay)
