@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Portal.Host.Configuration;
 using Portal.Host.Demo;
 using Portal.Host.Health;
+using Portal.Ui;
 
 namespace Portal.Host;
 
@@ -24,6 +25,8 @@ public static class Extensions
         if (PortalOptions.ParseRoles(builder.Configuration[$"{PortalOptions.Section}:Roles"] ?? "all").HasFlag(PortalRoles.Jobs))
             services.AddPortalJobs(builder.Configuration).AddGraphApiJobs();
         services.AddGraphApi(builder.Configuration);
+        if (PortalOptions.ParseRoles(builder.Configuration[$"{PortalOptions.Section}:Roles"] ?? "all").HasFlag(PortalRoles.Ui))
+            builder.AddPortalUi();
         services.AddSingleton<DemoPractice>();
         services.AddSingleton<DemoAccounts>();
         services.AddHostedService<PortalStartup>();
@@ -43,6 +46,8 @@ public static class Extensions
             app.MapFhirServer();
         if (roles.HasFlag(PortalRoles.GraphQL))
             app.MapGraphApi();
+        if (roles.HasFlag(PortalRoles.Ui))
+            app.MapPortalUi();
         return app;
     }
 }

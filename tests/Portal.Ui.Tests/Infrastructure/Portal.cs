@@ -1,0 +1,32 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Portal.Ui.Tests.Infrastructure;
+
+/// <summary>What a person does in the portal, step by step, as the tests use it.</summary>
+public static class Portal
+{
+    /// <summary>E-mail, password, then the SMS code read from the outbox; ends on the start page.</summary>
+    public static async Task LoginAsync(this IPage page, PortalHost host, string email, string phone, string? screenshot = null)
+    {
+        await page.GotoAsync("/inloggen");
+        await page.GetByLabel("E-mailadres").FillAsync(email);
+        await page.GetByLabel("Wachtwoord").FillAsync(PortalHost.Password);
+        var since = DateTime.UtcNow;
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ga verder" }).ClickAsync();
+        await page.WaitForURLAsync("**/inloggen/code");
+        var code = await host.SmsCodeAsync(phone, since);
+        await page.GetByLabel("Sms-code").FillAsync(code);
+        if (screenshot is not null)
+            await page.ShotAsync(screenshot);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ga verder" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex(@"/(\?.*)?$"));
+        await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
+    }
+
+    public static async Task ShotAsync(this IPage page, string name)
+    {
+        var file = Path.Combine(PortalFixture.Screenshots, $"{name}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+    }
+}
