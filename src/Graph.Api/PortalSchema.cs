@@ -68,6 +68,12 @@ public static class PortalSchema
             }).ToList())
         .Bind("Query", "failedNotifications", ctx =>
             Connection(ctx.Service<FailedNotifications>().List(PortalCaller.From(ctx.User)), ctx))
+        .Bind("Query", "practitioners", async ctx =>
+        {
+            var caller = PortalCaller.From(ctx.User);
+            caller.RequireStaff();
+            return await Messaging(ctx).PracticeRecipientsAsync($"Organization/{caller.OrganizationId}", null, ctx.CancellationToken);
+        })
         .Bind("Query", "thread", async ctx =>
         {
             var caller = PortalCaller.From(ctx.User);
@@ -221,6 +227,7 @@ public static class PortalSchema
         // Message
         .Bind<MessageView>("Message", "id", (m, _) => m.Message.Id)
         .Bind<MessageView>("Message", "threadId", (m, _) => m.Thread.Thread.Id)
+        .Bind<MessageView>("Message", "threadTopic", (m, _) => m.Thread.Thread.Topic)
         .Bind<MessageView>("Message", "kind", (m, _) => Kind(m.Message.Kind))
         .Bind<MessageView>("Message", "topic", (m, _) => m.Message.Topic)
         .Bind<MessageView>("Message", "text", (m, _) => m.Message.Text)

@@ -13,6 +13,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Ui.Components;
 using Portal.Ui.Components.Pages.Messages;
+using Portal.Ui.Components.Pages.Practice;
 using Portal.Ui.Client;
 using Portal.Ui.Navigation;
 using Portal.Ui.Session;
@@ -52,6 +53,7 @@ public static class Extensions
         services.AddScoped<PortalGraph>();
         services.AddScoped<LoginFlow>();
         services.AddMessagesArea();
+        services.AddPracticeArea();
         return builder;
     }
 

@@ -12,10 +12,10 @@ public static class Portal
         await page.GotoAsync("/inloggen");
         await page.GetByLabel("E-mailadres").FillAsync(email);
         await page.GetByLabel("Wachtwoord").FillAsync(PortalHost.Password);
-        var since = DateTime.UtcNow;
+        var before = host.SmsFiles(phone);
         await page.GetByRole(AriaRole.Button, new() { Name = "Ga verder" }).ClickAsync();
         await page.WaitForURLAsync("**/inloggen/code");
-        var code = await host.SmsCodeAsync(phone, since);
+        var code = await host.SmsCodeAsync(phone, before);
         await page.GetByLabel("Sms-code").FillAsync(code);
         if (screenshot is not null)
             await page.ShotAsync(screenshot);

@@ -34,7 +34,7 @@ public sealed partial class PortalHost : IAsyncLifetime
         Run(["clients", "add", "--id", HisClient, "--name", "Test HIS", "--auth", "client_secret_basic", "--secret", HisSecret, "--scopes", "system/*.cruds"], wait: true);
         var port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        _process = Run([$"--urls={BaseAddress.ToString().TrimEnd('/')}", "--Demo:SlotDays=1", "--Jobs:RetryBaseSeconds=1",
+        _process = Run([$"--urls={BaseAddress.ToString().TrimEnd('/')}", "--Demo:SlotDays=1", "--Jobs:DispatchIntervalSeconds=1", "--Jobs:RetryBaseSeconds=1",
             "--Identity:RateLimit:LoginPerMinute=100000", "--Identity:RateLimit:TokenPerMinute=100000"], wait: false);
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(120);
@@ -97,20 +97,22 @@ public sealed partial class PortalHost : IAsyncLifetime
         return process;
     }
 
-    /// <summary>The newest SMS to <paramref name="phone"/> that arrived after <paramref name="since"/>, its 6-digit code.</summary>
-    public async Task<string> SmsCodeAsync(string phone, DateTime since)
+    /// <summary>The names of the SMS files to <paramref name="phone"/> so far (to tell a new one from older ones).</summary>
+    public IReadOnlySet<string> SmsFiles(string phone) =>
+        (Directory.Exists(Outbox) ? Directory.GetFiles(Outbox, $"*-sms-{phone}-*").Select(Path.GetFileName).OfType<string>() : []).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The 6-digit code of the first SMS to <paramref name="phone"/> that is not in <paramref name="before"/>.</summary>
+    public async Task<string> SmsCodeAsync(string phone, IReadOnlySet<string> before)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (DateTime.UtcNow < deadline)
         {
-            var file = Directory.Exists(Outbox)
-                ? new DirectoryInfo(Outbox).GetFiles($"*-sms-{phone}-*").Where(f => f.LastWriteTimeUtc >= since.AddSeconds(-1)).OrderBy(f => f.Name, StringComparer.Ordinal).LastOrDefault()
-                : null;
-            if (file is not null && SmsCode().Match(await File.ReadAllTextAsync(file.FullName)) is { Success: true } match)
+            var file = SmsFiles(phone).Except(before).OrderBy(f => f, StringComparer.Ordinal).LastOrDefault();
+            if (file is not null && SmsCode().Match(await File.ReadAllTextAsync(Path.Combine(Outbox, file))) is { Success: true } match)
                 return match.Groups[1].Value;
-            await Task.Delay(200);
+            await Task.Delay(100);
         }
-        throw new TimeoutException($"No SMS to {phone} in {Outbox}");
+        throw new TimeoutException($"No new SMS to {phone} in {Outbox}");
     }
 
     /// <summary>Files in the outbox whose name contains <paramref name="part"/> (e.g. an e-mail address), newest last.</summary>

@@ -12,7 +12,7 @@ public sealed record Party(string Reference, string Display);
 
 public sealed record AttachmentInfo(string Title, string ContentType, int Size);
 
-public sealed record MessageItem(string Id, string ThreadId, QuestionKind Kind, string? Topic, string Text, Party Sender, bool FromPatient,
+public sealed record MessageItem(string Id, string ThreadId, string? ThreadTopic, QuestionKind Kind, string? Topic, string Text, Party Sender, bool FromPatient,
     string SentLocal, bool Read, bool Deleted, IReadOnlyList<AttachmentInfo> Attachments);
 
 public sealed record PageInfo(bool HasNextPage, string? EndCursor);

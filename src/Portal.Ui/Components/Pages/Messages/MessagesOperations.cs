@@ -3,7 +3,7 @@ namespace Portal.Ui.Components.Pages.Messages;
 /// <summary>The GraphQL operations of Mijn berichten, and the answers they are read into.</summary>
 internal static class MessagesOperations
 {
-    private const string MessageFields = "id threadId kind topic text sender { reference display } fromPatient sentLocal read deleted attachments { title contentType size }";
+    private const string MessageFields = "id threadId threadTopic kind topic text sender { reference display } fromPatient sentLocal read deleted attachments { title contentType size }";
 
     public const string ThreadFields = "id kind topic patient { reference display } recipient { reference display } status closedForPatient canReply " +
         "receivedAt dueDate overdue expectedAnswerDate assignee { reference display } messages { " + MessageFields + " }";

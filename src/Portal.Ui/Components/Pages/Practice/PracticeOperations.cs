@@ -1,0 +1,61 @@
+using Portal.Ui.Components.Pages.Messages;
+
+namespace Portal.Ui.Components.Pages.Practice;
+
+public enum Worklist { All, Unassigned, Mine, Practitioner }
+
+public sealed record ReplyTemplate(string Id, string Name, string Body);
+
+public sealed record WeeklyCounts(string WeekStart, int Received, int Answered, int HandledWithoutReply, int? MedianAnswerMinutes, int OpenOverdue);
+
+/// <summary>The GraphQL operations of the practice's screens, and the answers they are read into.</summary>
+internal static class PracticeOperations
+{
+    public const string Inbox = """
+        query Inbox($worklist: Worklist!, $practitioner: ID) {
+          inbox(worklist: $worklist, practitioner: $practitioner, first: 100) {
+            totalCount
+            nodes { id kind topic status receivedAt dueDate overdue patient { reference display } recipient { reference display } assignee { reference display } }
+          }
+          practitioners { reference display role isGroup preselected }
+        }
+        """;
+
+    public sealed record InboxThread(string Id, QuestionKind Kind, string? Topic, ThreadStatus Status, string? ReceivedAt, string? DueDate, bool Overdue,
+        Party Patient, Party? Recipient, Party? Assignee);
+
+    public sealed record InboxConnection(int TotalCount, IReadOnlyList<InboxThread> Nodes);
+
+    public sealed record InboxData(InboxConnection Inbox, IReadOnlyList<Recipient> Practitioners);
+
+    public const string Thread = "query StaffThread($id: ID!) { thread(id: $id) { " + MessagesOperations.ThreadFields + " } " +
+        "replyTemplates { id name body } practitioners { reference display role isGroup preselected } }";
+
+    public sealed record ThreadData(ThreadDetail? Thread, IReadOnlyList<ReplyTemplate> ReplyTemplates, IReadOnlyList<Recipient> Practitioners);
+
+    public const string RenderTemplate = "query Render($templateId: ID!, $threadId: ID!) { renderTemplate(templateId: $templateId, threadId: $threadId) }";
+
+    public sealed record RenderData(string RenderTemplate);
+
+    public const string Answer = "mutation Answer($input: AnswerInput!) { answerThread(input: $input) { id status } }";
+
+    public sealed record AnswerData(ThreadState AnswerThread);
+
+    public sealed record ThreadState(string Id, ThreadStatus Status);
+
+    public const string HandleWithoutReply = "mutation Handle($threadId: ID!) { handleWithoutReply(threadId: $threadId) { id status } }";
+
+    public sealed record HandleData(ThreadState HandleWithoutReply);
+
+    public const string Assign = "mutation Assign($threadId: ID!, $practitioner: ID) { assignThread(threadId: $threadId, practitioner: $practitioner) { id status } }";
+
+    public sealed record AssignData(ThreadState AssignThread);
+
+    public const string Start = "mutation Start($input: StartMessageInput!) { startMessage(input: $input) { id } }";
+
+    public sealed record StartData(MessagesOperations.IdOnly StartMessage);
+
+    public const string Counts = "query Counts($weekOf: String) { weeklyCounts(weekOf: $weekOf) { weekStart received answered handledWithoutReply medianAnswerMinutes openOverdue } }";
+
+    public sealed record CountsData(WeeklyCounts WeeklyCounts);
+}
