@@ -58,6 +58,21 @@ public class SearchQueryPlanTests(FhirServerFactory factory, ITestOutputHelper o
         }
     }
 
+    /// <summary>
+    /// Both candidate sets reach the probe cap (one practitioner's 1,500 appointments, one day's 1,440): the
+    /// day must drive, because it stays that size as practices grow while a practitioner's agenda does not.
+    /// </summary>
+    [Fact]
+    public void AppointmentsOfAPractitionerOnADay_AreFoundThroughTheDay_WhenBothSetsAreLarge()
+    {
+        Seed();
+        var search = factory.Services.GetRequiredService<FhirSearch>();
+        var plan = search.Explain("Appointment", "actor=Practitioner/pr3&date=ge1971-12-01&date=lt1971-12-02");
+        output.WriteLine(string.Join("\n", plan));
+        var driver = plan.SkipWhile(line => !line.StartsWith("LIST SUBQUERY", StringComparison.Ordinal)).Skip(1).First(line => line.StartsWith("SEARCH", StringComparison.Ordinal));
+        Assert.Contains("ix_date", driver);
+    }
+
     [Theory]
     [InlineData("Patient", "identifier=http://fhir.nl/fhir/NamingSystem/bsn|bsn42")]
     [InlineData("Observation", "patient=p42&category=laboratory&_sort=-date&_count=20")]

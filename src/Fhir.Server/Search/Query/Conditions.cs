@@ -184,6 +184,9 @@ public static class SqlFilter
 
     public const int ProbeCap = 1000;
 
+    /// <summary>How far sets that all reach <see cref="ProbeCap"/> are counted to tell which is smaller.</summary>
+    public const int MaxProbeCap = 10_000;
+
     /// <summary>The driver set of the last (outermost) WHERE built on this thread, and its capped count if it was probed.</summary>
     [ThreadStatic]
     public static string? LastDriverSet;
@@ -216,17 +219,27 @@ public static class SqlFilter
             if (candidates.Count > 1 && Probe is { } probe)
             {
                 // The smallest set drives; priority breaks ties (a capped count costs at most ProbeCap index rows).
-                var best = (Index: 0, Count: long.MaxValue);
+                var counts = new List<(int Index, long Count)>();
                 for (var n = 0; n < candidates.Count; n++)
                 {
                     var count = probe($"SELECT COUNT(*) FROM ({candidates[n].Set} LIMIT {ProbeCap})", p);
-                    if (count < best.Count)
-                        best = (n, count);
+                    counts.Add((n, count));
                     if (count <= SmallSet)
                         break;
                 }
+                // Several sets at the cap (a busy practitioner's appointments and one day's): count those further,
+                // so that the one that stays small as the data grows drives instead of the first by priority.
+                for (var cap = ProbeCap * 10L; cap <= MaxProbeCap && counts.Count(c => c.Count >= cap / 10) > 1 && counts.Min(c => c.Count) >= cap / 10; cap *= 10)
+                {
+                    for (var k = 0; k < counts.Count; k++)
+                    {
+                        if (counts[k].Count >= cap / 10)
+                            counts[k] = (counts[k].Index, probe($"SELECT COUNT(*) FROM ({candidates[counts[k].Index].Set} LIMIT {cap})", p));
+                    }
+                }
+                var best = counts.OrderBy(c => c.Count).ThenBy(c => c.Index).First();
                 (driver, driverSet) = candidates[best.Index];
-                driverCount = best.Count;
+                driverCount = Math.Min(best.Count, ProbeCap);
             }
             else if (candidates.Count > 0)
             {
