@@ -14,7 +14,10 @@ internal sealed class Globals(FhirDefinitions definitions, FhirPathContext? cont
     public FhirPathValue? Resource { get; } = resource;
     public FhirPathValue? RootResource { get; } = rootResource;
     public IReadOnlyList<FhirPathValue> OriginalFocus { get; set; } = [];
-    public DateTimeOffset Now { get; } = context?.Now ?? DateTimeOffset.Now;
+    private DateTimeOffset? _now;
+
+    /// <summary>now(), today() and timeOfDay(): read once per evaluation when first asked (most expressions never ask, and the local clock is not free).</summary>
+    public DateTimeOffset Now => _now ??= Context?.Now ?? DateTimeOffset.Now;
 }
 
 /// <summary>The iteration variables in scope: <c>$this</c>, <c>$index</c>, <c>$total</c>.</summary>

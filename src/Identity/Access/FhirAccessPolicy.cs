@@ -168,11 +168,21 @@ public sealed class FhirAccessPolicy(
         return organization;
     }
 
-    private static List<SmartScope> Scopes(ClaimsPrincipal principal, string? kind)
+    /// <summary>Parsed scopes by kind and scope string: every request of a token asks the same, twice.</summary>
+    private static readonly ConcurrentDictionary<(bool System, string Scope), SmartScope[]> ParsedScopes = new();
+
+    private static SmartScope[] Scopes(ClaimsPrincipal principal, string? kind)
     {
-        var contexts = kind == TokenClaims.KindSystem ? new[] { "system" } : ["patient", "user"];
-        return TokenService.Split(principal.FindFirstValue(TokenClaims.Scope)).Select(SmartScope.Parse)
-            .Where(s => s is not null && contexts.Contains(s.Context)).Select(s => s!).ToList();
+        var key = (kind == TokenClaims.KindSystem, principal.FindFirstValue(TokenClaims.Scope) ?? "");
+        if (ParsedScopes.TryGetValue(key, out var parsed))
+            return parsed;
+        var contexts = key.Item1 ? new[] { "system" } : ["patient", "user"];
+        parsed = TokenService.Split(key.Item2).Select(SmartScope.Parse)
+            .Where(s => s is not null && contexts.Contains(s.Context)).Select(s => s!).ToArray();
+        if (ParsedScopes.Count >= 10_000)
+            ParsedScopes.Clear();
+        ParsedScopes[key] = parsed;
+        return parsed;
     }
 
     private AccessLogEntry Entry(ClaimsPrincipal principal, FhirAccessRequest request, IReadOnlyCollection<string> patients,
