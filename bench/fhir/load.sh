@@ -8,7 +8,7 @@ repo="$(cd "$(dirname "$0")/../.." && pwd)"
 sizes="${SIZES:-10000 100000}"
 seconds="${SECONDS_PER_MIX:-20}"
 work="$(mktemp -d /tmp/fhir-load.XXXXXX)"
-port=5184
+port="${PORT:-5184}"
 host_pid=""
 cleanup() { [ -n "$host_pid" ] && { kill "$host_pid" 2>/dev/null || true; wait "$host_pid" 2>/dev/null || true; }; rm -rf "$work"; }
 trap cleanup EXIT

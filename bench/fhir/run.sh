@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # FHIR CRUD benchmark (issue 2): wrk on loopback against the Release build of Portal.Host, and in the
 # same run a bare ASP.NET Core endpoint serving the same bytes from memory as the ceiling.
-# Usage: bench/fhir/run.sh            (DURATION=15s CONNECTIONS=32 by default)
+# Usage: bench/fhir/run.sh            (DURATION=15s CONNECTIONS=32 HOST_PORT=5181 CEILING_PORT=5182 by default)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$repo/bench/fhir"
 duration="${DURATION:-15s}"
 connections="${CONNECTIONS:-32}"
 work="$(mktemp -d /tmp/fhir-bench.XXXXXX)"
-host_port=5181
-ceiling_port=5182
+host_port="${HOST_PORT:-5181}"
+ceiling_port="${CEILING_PORT:-5182}"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
@@ -54,15 +54,24 @@ rps() { awk '/Requests\/sec/ {print int($2)}' "$1"; }
 pct() { awk -v p="$2" '$1 == p {print $2}' "$1"; }
 errors() { awk '/Non-2xx/ {print $5}' "$1" | grep . || echo 0; }
 
-run_wrk() { # name url [lua]
-  local name=$1 url=$2 lua=${3:-}
+# CPU time the server process used (user + system), in clock ticks: per request it stays comparable
+# when other work shares the machine, which throughput does not.
+tick_hz=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+requests() { awk '/requests in/ {print $1}' "$1"; }
+
+run_wrk() { # name url [lua] [server pid]
+  local name=$1 url=$2 lua=${3:-} pid=${4:-$host_pid} before
   echo "   wrk -t2 -c$connections -d$duration $url"
+  before=$(cpu_ticks "$pid")
   if [ -n "$lua" ]; then
     wrk -t2 -c"$connections" -d"$duration" --latency -H "$auth" -s "$lua" "$url" > "$work/$name.txt"
   else
     wrk -t2 -c"$connections" -d"$duration" --latency -H "$auth" "$url" > "$work/$name.txt"
   fi
-  echo "   $(rps "$work/$name.txt") req/s, p50 $(pct "$work/$name.txt" 50%), p99 $(pct "$work/$name.txt" 99%), non-2xx $(errors "$work/$name.txt")"
+  sleep 1 # let the access log's writer finish what the requests queued, so its CPU counts too
+  echo $(( ($(cpu_ticks "$pid") - before) * 1000000 / tick_hz / $(requests "$work/$name.txt") )) > "$work/$name.cpu"
+  echo "   $(rps "$work/$name.txt") req/s, p50 $(pct "$work/$name.txt" 50%), p99 $(pct "$work/$name.txt" 99%), non-2xx $(errors "$work/$name.txt"), server CPU $(cat "$work/$name.cpu") µs/request"
 }
 
 step 3 "create throughput"
@@ -84,14 +93,15 @@ node -e '
   })();' "http://127.0.0.1:$host_port" "$work/ids.txt" "Bearer $token"
 echo "   $(wc -l < "$work/ids.txt") ids"
 IDS_FILE="$work/ids.txt" run_wrk read "http://127.0.0.1:$host_port" "$here/read.lua"
-peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$(pgrep -f "host/Portal.Host.dll" | head -1)/status")
+peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$host_pid/status")
 
 step 5 "ceiling: bare ASP.NET Core serving the same bytes"
 curl -sf -H "$auth" "http://127.0.0.1:$host_port/fhir/Patient/$(head -1 "$work/ids.txt")" > "$work/patient-body.json"
 (exec dotnet "$work/ceiling/Ceiling.dll" --urls "http://127.0.0.1:$ceiling_port" "--Body=$work/patient-body.json" > "$work/ceiling.log" 2>&1) &
-pids+=("$!")
+ceiling_pid=$!
+pids+=("$ceiling_pid")
 wait_ready "http://127.0.0.1:$ceiling_port/fhir/Patient/x"
-IDS_FILE="$work/ids.txt" run_wrk ceiling "http://127.0.0.1:$ceiling_port" "$here/read.lua"
+IDS_FILE="$work/ids.txt" run_wrk ceiling "http://127.0.0.1:$ceiling_port" "$here/read.lua" "$ceiling_pid"
 
 step 6 "results"
 read_rps=$(rps "$work/read.txt"); ceiling_rps=$(rps "$work/ceiling.txt")
@@ -99,11 +109,11 @@ db_bytes=$(du -cb "$work"/portal.db* | tail -1 | cut -f1)
 cat <<RESULT
 | figure | value |
 |---|---|
-| date, machine | $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load generator on the same machine |
-| create Patient | $(rps "$work/create-patient.txt")/s (p50 $(pct "$work/create-patient.txt" 50%), p99 $(pct "$work/create-patient.txt" 99%), non-2xx $(errors "$work/create-patient.txt")) |
-| create Observation | $(rps "$work/create-observation.txt")/s (p50 $(pct "$work/create-observation.txt" 50%), p99 $(pct "$work/create-observation.txt" 99%), non-2xx $(errors "$work/create-observation.txt")) |
-| read by id | ${read_rps}/s (p50 $(pct "$work/read.txt" 50%), p99 $(pct "$work/read.txt" 99%), non-2xx $(errors "$work/read.txt")) |
-| ceiling (same bytes from memory) | ${ceiling_rps}/s (p50 $(pct "$work/ceiling.txt" 50%), p99 $(pct "$work/ceiling.txt" 99%)) |
+| date, machine | $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load generator on the same machine |
+| create Patient | $(rps "$work/create-patient.txt")/s (p50 $(pct "$work/create-patient.txt" 50%), p99 $(pct "$work/create-patient.txt" 99%), non-2xx $(errors "$work/create-patient.txt"); server CPU $(cat "$work/create-patient.cpu") µs/request) |
+| create Observation | $(rps "$work/create-observation.txt")/s (p50 $(pct "$work/create-observation.txt" 50%), p99 $(pct "$work/create-observation.txt" 99%), non-2xx $(errors "$work/create-observation.txt"); server CPU $(cat "$work/create-observation.cpu") µs/request) |
+| read by id | ${read_rps}/s (p50 $(pct "$work/read.txt" 50%), p99 $(pct "$work/read.txt" 99%), non-2xx $(errors "$work/read.txt"); server CPU $(cat "$work/read.cpu") µs/request) |
+| ceiling (same bytes from memory) | ${ceiling_rps}/s (p50 $(pct "$work/ceiling.txt" 50%), p99 $(pct "$work/ceiling.txt" 99%); server CPU $(cat "$work/ceiling.cpu") µs/request) |
 | read as share of ceiling | $(( read_rps * 100 / ceiling_rps ))% |
 | peak memory of the host (VmHWM) | $(( peak_kb / 1024 )) MiB |
 | database after the run | $(( db_bytes / 1048576 )) MiB |
