@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Fhir.Server.Store;
+using System.Globalization;
+using Identity.Access;
 using Identity.Accounts;
 using Jobs.Notifications;
 
@@ -11,9 +13,16 @@ namespace Graph.Api.Messaging;
 /// resource service, so a reply a HIS posts through FHIR notifies exactly like one from the portal, and
 /// the notification is enqueued in the same transaction as the Communication: it exists exactly when
 /// the message does. The jobs module sends it.
+/// <para>
+/// A child's messages are announced to the child's own account (if any) and to every parent who may
+/// act for the child on that day by the WGBO rules (<see cref="ProxyAccess.Decide"/>), each by their
+/// own e-mail setting.
+/// </para>
 /// </summary>
-public sealed class MessageNotifications(AccountStore accounts, PortalState state, NotificationOutbox outbox) : IResourceIndexer
+public sealed class MessageNotifications(AccountStore accounts, PortalState state, ProxyAccess proxies, NotificationOutbox outbox, TimeProvider time) : IResourceIndexer
 {
+    private sealed record Announcement(string PatientId, NotificationRequest? Own, IReadOnlyList<(ProxyRelation Relation, NotificationRequest Request)> Parents);
+
     public const string Subject = "U heeft een nieuw bericht";
 
     public static string Body(string displayName) => $"""
@@ -26,6 +35,9 @@ public sealed class MessageNotifications(AccountStore accounts, PortalState stat
 
     public static string DedupeKey(string communicationId) => $"econsult-message:Communication/{communicationId}";
 
+    /// <summary>The key of the announcement of a child's message to one parent.</summary>
+    public static string DedupeKey(string communicationId, string parentPatientId) => $"econsult-message:Communication/{communicationId}:Patient/{parentPatientId}";
+
     /// <summary>Outside the write lock: is this a practice message to a patient who wants e-mail? Then the request, else null.</summary>
     public object? Prepare(string type, JsonElement resource)
     {
@@ -35,14 +47,42 @@ public sealed class MessageNotifications(AccountStore accounts, PortalState stat
         if (sender.StartsWith("Patient/", StringComparison.Ordinal) || sender.StartsWith("RelatedPerson/", StringComparison.Ordinal))
             return null;
         var subject = resource.TryGetProperty("subject", out var subj) && subj.TryGetProperty("reference", out var sr) ? sr.GetString() : null;
-        return subject is not null && subject.StartsWith("Patient/", StringComparison.Ordinal) ? For(subject["Patient/".Length..]) : null;
+        if (subject is null || !subject.StartsWith("Patient/", StringComparison.Ordinal))
+            return null;
+        var patientId = subject["Patient/".Length..];
+        var parents = proxies.ParentsOf(patientId)
+            .Select(r => (Relation: r, Request: For(r.ParentPatientId)))
+            .Where(p => p.Request is not null)
+            .Select(p => (p.Relation, p.Request!))
+            .ToList();
+        var own = For(patientId);
+        return own is null && parents.Count == 0 ? null : new Announcement(patientId, own, parents);
     }
 
     /// <summary>Only the first version of a message notifies; later versions (status changes) do not.</summary>
     public void Index(IWriteSession session, StoredResource stored, object? prepared)
     {
-        if (prepared is NotificationRequest request && stored.Version == 1 && !stored.IsDeleted)
-            outbox.Enqueue(session, request with { DedupeKey = DedupeKey(stored.Id) });
+        if (prepared is not Announcement announcement || stored.Version != 1 || stored.IsDeleted)
+            return;
+        if (announcement.Own is { } own)
+            outbox.Enqueue(session, own with { DedupeKey = DedupeKey(stored.Id) });
+        if (announcement.Parents.Count == 0 || BirthDate(session, announcement.PatientId) is not { } birthDate)
+            return;
+        var now = time.GetUtcNow();
+        foreach (var (relation, request) in announcement.Parents)
+        {
+            if (ProxyAccess.Decide(relation, birthDate, now) == ProxyDecision.Allowed)
+                outbox.Enqueue(session, request with { DedupeKey = DedupeKey(stored.Id, relation.ParentPatientId) });
+        }
+    }
+
+    private static DateOnly? BirthDate(IWriteSession session, string patientId)
+    {
+        if (session.ReadCurrent("Patient", patientId) is not { IsDeleted: false, Json: { } json })
+            return null;
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.TryGetProperty("birthDate", out var b) && b.ValueKind == JsonValueKind.String
+            && DateOnly.TryParseExact(b.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
     }
 
     /// <summary>The notification for a new practice message to this patient, or null when they have no active account or do not want e-mail.</summary>

@@ -41,6 +41,10 @@ public sealed class ProxyAccess(IdentityDb db, IResourceStore fhir, TimeProvider
     public IReadOnlyList<ProxyRelation> ChildrenOf(string parentPatientId) =>
         db.Query("SELECT * FROM identity_proxy WHERE parent_patient_id = @p ORDER BY child_patient_id", Map, ("@p", parentPatientId));
 
+    /// <summary>Every parent registered for the child, whether or not they may act for the child today (use <see cref="Decide"/>).</summary>
+    public IReadOnlyList<ProxyRelation> ParentsOf(string childPatientId) =>
+        db.Query("SELECT * FROM identity_proxy WHERE child_patient_id = @c ORDER BY parent_patient_id", Map, ("@c", childPatientId));
+
     /// <summary>The practice records that this parent has gezag over the child.</summary>
     public void RegisterGezag(string parentPatientId, string childPatientId) => db.Execute(
         "INSERT OR IGNORE INTO identity_proxy (parent_patient_id, child_patient_id, registered_utc) VALUES (@p, @c, @now)",

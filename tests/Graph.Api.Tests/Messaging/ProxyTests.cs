@@ -3,6 +3,7 @@ using Graph.Api.Calendar;
 using Graph.Api.Messaging;
 using Graph.Api.Tests.Infrastructure;
 using Identity.Access;
+using Jobs.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using static Graph.Api.Tests.Infrastructure.PortalApiFactory;
@@ -88,17 +89,40 @@ public sealed class ProxyTests(PortalApiFactory host) : IClassFixture<PortalApiF
         var recipients = (await host.GraphAsync(Patient(Emma), "query($p: ID) { recipients(patientId: $p) { reference preselected } }", new { p = Sophie })).Data("recipients");
         Assert.Contains(recipients.EnumerateArray(), r => r.GetProperty("preselected").GetBoolean());
 
+        async Task<int> UnreadForSophieAsync() =>
+            (await host.GraphAsync(Patient(Emma), "query($p: ID) { unreadCount(patientId: $p) }", new { p = Sophie })).Data("unreadCount").GetInt32();
+        var unreadBefore = await UnreadForSophieAsync();
         await host.GraphAsync(Staff("huisarts-de-vries", "huisarts"), "mutation($input: AnswerInput!) { answerThread(input: $input) { id } }",
             new { input = new { threadId = id, text = "Geef paracetamol volgens de bijsluiter.", closeForPatient = false } });
         var inbox = (await FolderForAsync(Sophie, "INBOX")).Data("messages").Nodes();
         Assert.Contains(inbox, m => m.Str("threadId") == id && m.Str("text") == "Geef paracetamol volgens de bijsluiter.");
-        Assert.Equal(1, (await host.GraphAsync(Patient(Emma), "query($p: ID) { unreadCount(patientId: $p) }", new { p = Sophie })).Data("unreadCount").GetInt32());
+        Assert.Equal(unreadBefore + 1, await UnreadForSophieAsync());
 
         var reply = (await host.GraphAsync(Patient(Emma), "mutation($id: ID!) { replyToThread(threadId: $id, text: \"Dank u, het gaat al beter.\") { status messages { sender { reference } } } }",
             new { id })).Data("replyToThread");
         Assert.Equal("AWAITING_ANSWER", reply.Str("status"));
         Assert.Equal(sender.GetProperty("sender").Str("reference"), reply.GetProperty("messages")[2].GetProperty("sender").Str("reference"));
         Assert.Equal(MessagingErrors.ForbiddenCode, (await host.GraphAsync(Patient("patient-pieter-van-den-berg"), "query($id: ID!) { thread(id: $id) { id } }", new { id })).Error().Code());
+    }
+
+    private async Task<string> PracticeAnswerAsync(string threadId) =>
+        (await host.GraphAsync(Staff("huisarts-de-vries", "huisarts"), "mutation($input: AnswerInput!) { answerThread(input: $input) { messages { id fromPatient } } }",
+            new { input = new { threadId, text = "Dit gaat vanzelf over." } }))
+        .Data("answerThread").GetProperty("messages").EnumerateArray().Last(m => !m.GetProperty("fromPatient").GetBoolean()).Str("id");
+
+    [Fact]
+    public async Task PracticeAnswerToAChild_IsAnnouncedToTheParentsWhoMayActForIt_AndNoOtherParent()
+    {
+        var outbox = host.Services.GetRequiredService<NotificationOutbox>();
+        var forSophie = await PracticeAnswerAsync((await SendForAsync(Sophie, "Waterpokken")).Data("sendEConsult").Str("id"));
+        Assert.Equal("emma.dejong@example.nl", outbox.Find(MessageNotifications.DedupeKey(forSophie, Emma))!.Recipient);
+        Assert.Null(outbox.Find(MessageNotifications.DedupeKey(forSophie)));
+
+        var daansOwn = (await host.GraphAsync(Patient(Daan), "mutation($input: SendEConsultInput!) { sendEConsult(input: $input) { id } }",
+            new { input = new { kind = "OTHER", topic = "Sportkeuring", text = "Kan ik een verklaring krijgen?" } })).Data("sendEConsult").Str("id");
+        var forDaan = await PracticeAnswerAsync(daansOwn);
+        Assert.Equal("daan.dejong@example.nl", outbox.Find(MessageNotifications.DedupeKey(forDaan))!.Recipient);
+        Assert.Null(outbox.Find(MessageNotifications.DedupeKey(forDaan, Emma)));
     }
 
     [Fact]
