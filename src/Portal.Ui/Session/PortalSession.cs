@@ -20,7 +20,7 @@ public static class PortalSession
     public const string ClientId = "portal-ui";
     /// <summary>What a person who logged in to the portal may do through the API; the access policy narrows it per record.</summary>
     public const string Scope = "openid fhirUser user/*.cruds";
-    /// <summary>When the person passed the SMS step (unix seconds); cookies older than a "logout everywhere" are refused.</summary>
+    /// <summary>When the person passed the SMS step (unix milliseconds); cookies older than a "logout everywhere" are refused.</summary>
     public const string AuthTime = "auth_time";
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(20);
 
@@ -33,7 +33,7 @@ public static class PortalSession
             new(PortalClaims.Name, account.DisplayName),
             new(TokenClaims.Scope, Scope),
             new(TokenClaims.ClientId, ClientId),
-            new(AuthTime, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(AuthTime, now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         if (account.FhirUser is { } fhirUser) claims.Add(new(PortalClaims.FhirUser, fhirUser));
         if (account.StaffRole is { } role) claims.Add(new(PortalClaims.Role, role));
@@ -48,7 +48,7 @@ public static class PortalSession
             return false;
         if (!long.TryParse(principal.FindFirstValue(AuthTime), out var authTime))
             return false;
-        return account.TokensNotBefore is not { } notBefore || authTime >= notBefore.ToUnixTimeSeconds();
+        return account.TokensNotBefore is not { } notBefore || authTime >= notBefore.ToUnixTimeMilliseconds();
     }
 
     internal static void Configure(CookieAuthenticationOptions o)

@@ -9,22 +9,30 @@ internal static class MessagesOperations
         "receivedAt dueDate overdue expectedAnswerDate assignee { reference display } messages { " + MessageFields + " }";
 
     public const string Folder = """
-        query Folder($folder: MessageFolder!, $sort: SortOrder!, $after: String) {
-          unreadCount
-          messages(folder: $folder, sort: $sort, first: 25, after: $after) {
+        query Folder($folder: MessageFolder!, $sort: SortOrder!, $after: String, $patientId: ID) {
+          unreadCount(patientId: $patientId)
+          actingFor { patientId display self }
+          messages(folder: $folder, sort: $sort, first: 25, after: $after, patientId: $patientId) {
             totalCount pageInfo { hasNextPage endCursor }
             nodes { 
         """ + MessageFields + " } } }";
 
-    public sealed record FolderData(int UnreadCount, MessageConnection Messages);
+    public sealed record FolderData(int UnreadCount, IReadOnlyList<Person> ActingFor, MessageConnection Messages);
+
+    /// <summary>Someone the patient may act for in Mijn berichten: themselves, or a child the WGBO rules allow.</summary>
+    public sealed record Person(string PatientId, string Display, bool Self);
+
+    public const string ActingFor = "query ActingFor { actingFor { patientId display self } }";
+
+    public sealed record ActingForData(IReadOnlyList<Person> ActingFor);
 
     public const string Thread = "query Thread($id: ID!) { thread(id: $id) { " + ThreadFields + " } }";
 
     public sealed record ThreadData(ThreadDetail? Thread);
 
-    public const string Recipients = "query Recipients { recipients { reference display role isGroup preselected } }";
+    public const string Recipients = "query Recipients($patientId: ID) { recipients(patientId: $patientId) { reference display role isGroup preselected } actingFor { patientId display self } }";
 
-    public sealed record RecipientsData(IReadOnlyList<Recipient> Recipients);
+    public sealed record RecipientsData(IReadOnlyList<Recipient> Recipients, IReadOnlyList<Person> ActingFor);
 
     public const string Send = "mutation Send($input: SendEConsultInput!) { sendEConsult(input: $input) { id } }";
 

@@ -12,16 +12,16 @@ public sealed record WeeklyCounts(string WeekStart, int Received, int Answered, 
 internal static class PracticeOperations
 {
     public const string Inbox = """
-        query Inbox($worklist: Worklist!, $practitioner: ID) {
-          inbox(worklist: $worklist, practitioner: $practitioner, first: 100) {
+        query Inbox($worklist: Worklist!, $practitioner: ID, $overdue: Boolean) {
+          inbox(worklist: $worklist, practitioner: $practitioner, overdue: $overdue, first: 100) {
             totalCount
-            nodes { id kind topic status receivedAt dueDate overdue patient { reference display } recipient { reference display } assignee { reference display } }
+            nodes { id kind topic status receivedAt dueDate overdue unread patient { reference display } recipient { reference display } assignee { reference display } }
           }
           practitioners { reference display role isGroup preselected }
         }
         """;
 
-    public sealed record InboxThread(string Id, QuestionKind Kind, string? Topic, ThreadStatus Status, string? ReceivedAt, string? DueDate, bool Overdue,
+    public sealed record InboxThread(string Id, QuestionKind Kind, string? Topic, ThreadStatus Status, string? ReceivedAt, string? DueDate, bool Overdue, bool Unread,
         Party Patient, Party? Recipient, Party? Assignee);
 
     public sealed record InboxConnection(int TotalCount, IReadOnlyList<InboxThread> Nodes);
@@ -54,6 +54,22 @@ internal static class PracticeOperations
     public const string Start = "mutation Start($input: StartMessageInput!) { startMessage(input: $input) { id } }";
 
     public sealed record StartData(MessagesOperations.IdOnly StartMessage);
+
+    public const string Failed = "query Failed { failedNotifications(first: 100) { totalCount nodes { id channel recipient person { reference display } subject attempts error failedAtLocal } } }";
+
+    public sealed record FailedNotification(string Id, string Channel, string Recipient, Party Person, string? Subject, int Attempts, string? Error, string FailedAtLocal);
+
+    public sealed record FailedConnection(int TotalCount, IReadOnlyList<FailedNotification> Nodes);
+
+    public sealed record FailedData(FailedConnection FailedNotifications);
+
+    public const string Retry = "mutation Retry($id: ID!) { retryNotification(id: $id) { id } }";
+
+    public sealed record RetryData(MessagesOperations.IdOnly RetryNotification);
+
+    public const string MarkThreadRead = "mutation ThreadRead($threadId: ID!) { markThreadRead(threadId: $threadId) { id } }";
+
+    public sealed record MarkThreadReadData(MessagesOperations.IdOnly MarkThreadRead);
 
     public const string Counts = "query Counts($weekOf: String) { weeklyCounts(weekOf: $weekOf) { weekStart received answered handledWithoutReply medianAnswerMinutes openOverdue } }";
 
