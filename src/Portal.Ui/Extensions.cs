@@ -67,7 +67,19 @@ public static class Extensions
             SupportedUICultures = [dutch],
             RequestCultureProviders = [],
         });
-        app.UseWhen(context => !IsApi(context.Request.Path), branch => branch.UseAuthentication());
+        app.UseWhen(context => !IsApi(context.Request.Path), branch =>
+        {
+            branch.Use((context, next) =>
+            {
+                // The portal's pages run no script at all: anything injected would not run either.
+                context.Response.Headers.ContentSecurityPolicy =
+                    "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; img-src 'self'";
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                context.Response.Headers["Referrer-Policy"] = "same-origin";
+                return next(context);
+            });
+            branch.UseAuthentication();
+        });
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets();

@@ -29,7 +29,8 @@ public sealed class LoginTests(PortalFixture portal)
     public async Task Login_WithWrongPassword_ShowsDutchErrorNextToPasswordField()
     {
         var page = await portal.NewPageAsync();
-        await page.GotoAsync("/inloggen");
+        var response = await page.GotoAsync("/inloggen");
+        Assert.Contains("script-src 'none'", response!.Headers["content-security-policy"]);
         await page.GetByRole(AriaRole.Button, new() { Name = "Ga verder" }).ClickAsync();
         await Expect(page.Locator("#email-fout")).ToHaveTextAsync("Fout: Vul uw e-mailadres in.");
         await Expect(page.GetByLabel("E-mailadres")).ToHaveAttributeAsync("aria-describedby", "email-fout");
