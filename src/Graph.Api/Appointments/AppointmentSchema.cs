@@ -69,18 +69,7 @@ public static class AppointmentSchema
                 ["lastBookableDate"] = Iso(a.LastBookableDate),
                 ["from"] = Iso(a.From),
                 ["to"] = Iso(a.To),
-                ["days"] = a.Days.Select(d => new Dictionary<string, object?>
-                {
-                    ["date"] = Iso(d.Date),
-                    ["label"] = d.Date.ToString("dddd d MMMM", Dutch),
-                    ["times"] = d.Times.Select(t => new Dictionary<string, object?>
-                    {
-                        ["start"] = AppointmentService.Fhir(t.Start),
-                        ["end"] = AppointmentService.Fhir(t.End),
-                        ["label"] = TimeLabel(t.Start, t.End),
-                        ["onlineOnly"] = t.OnlineOnly,
-                    }).ToList(),
-                }).ToList(),
+                ["days"] = a.Days,
             };
         })
         .Bind("Query", "myAppointments", async ctx => await Service(ctx).MineAsync(PortalCaller.From(ctx.User), ctx.ArgumentOrDefault<string?>("patientId", null),
@@ -209,6 +198,14 @@ public static class AppointmentSchema
                 throw AppointmentErrors.Invalid("Kies 1 tot 366 dagen.", "days");
             return await ctx.Service<SlotGenerator>().GenerateAsync(caller.OrganizationId!, days, ctx.CancellationToken);
         })
+        // Availability: thousands of times per answer, so each field is computed only when asked for
+        .Bind<AvailableDay>("AvailableDay", "date", (d, _) => Iso(d.Date))
+        .Bind<AvailableDay>("AvailableDay", "label", (d, _) => d.Date.ToString("dddd d MMMM", Dutch))
+        .Bind<AvailableDay>("AvailableDay", "times", (d, _) => d.Times)
+        .Bind<Offer>("TimeOption", "start", (t, _) => AppointmentService.Fhir(t.Start))
+        .Bind<Offer>("TimeOption", "end", (t, _) => AppointmentService.Fhir(t.End))
+        .Bind<Offer>("TimeOption", "label", (t, _) => TimeLabel(t.Start, t.End))
+        .Bind<Offer>("TimeOption", "onlineOnly", (t, _) => t.OnlineOnly)
         // Appointment
         .Bind<AppointmentView>("Appointment", "id", (a, _) => a.Id)
         .Bind<AppointmentView>("Appointment", "status", (a, _) => a.Resource.Status switch

@@ -81,6 +81,12 @@ public sealed class AppointmentService(ResourceService resources, IFhirAccessPol
         if (caller.IsStaff)
             return db.Rules(caller.OrganizationId ?? throw AppointmentErrors.Forbidden());
         var (_, patient) = await PatientAsync(caller, patientId, ct);
+        return PracticeOf(patient);
+    }
+
+    /// <summary>The rules of the practice that manages this patient.</summary>
+    public PracticeRules PracticeOf(JsonElement patient)
+    {
         var org = Ref(patient, "managingOrganization") is { } o && o.StartsWith("Organization/", StringComparison.Ordinal) ? o["Organization/".Length..] : null;
         return org is null ? throw AppointmentErrors.Invalid("U bent niet ingeschreven bij een praktijk die online afspraken aanbiedt.") : db.Rules(org);
     }
@@ -96,13 +102,18 @@ public sealed class AppointmentService(ResourceService resources, IFhirAccessPol
     /// <summary>The online agendas of a kind, the patient's own GP preselected.</summary>
     public async Task<IReadOnlyList<Agenda>> AgendasAsync(PortalCaller caller, string? patientId, PractitionerKind kind, CancellationToken ct)
     {
-        var rules = await PracticeOfAsync(caller, patientId, ct);
+        PracticeRules rules;
         string? gp = null;
         if (caller.IsPatient)
         {
             var (_, patient) = await PatientAsync(caller, patientId, ct);
+            rules = PracticeOf(patient);
             gp = patient.TryGetProperty("generalPractitioner", out var gps) && gps.ValueKind == JsonValueKind.Array && gps.GetArrayLength() > 0
                 ? AppointmentResource.Str(gps[0], "reference") : null;
+        }
+        else
+        {
+            rules = await PracticeOfAsync(caller, patientId, ct);
         }
         var agendas = rules.Agendas.Where(a => a.Kind == kind && (a.Online || caller.IsStaff)).ToList();
         return await NamedAsync(agendas, gp, ct);
@@ -142,8 +153,8 @@ public sealed class AppointmentService(ResourceService resources, IFhirAccessPol
     public async Task<AppointmentView> BookAsync(PortalCaller caller, string? patientId, string scheduleId, string visitTypeCode, Instant start, string? reason,
         CancellationToken ct)
     {
-        var (patient, _) = await PatientAsync(caller, patientId, ct);
-        var rules = await PracticeOfAsync(caller, patient, ct);
+        var (patient, patientJson) = await PatientAsync(caller, patientId, ct);
+        var rules = PracticeOf(patientJson);
         if (string.IsNullOrWhiteSpace(reason))
             throw AppointmentErrors.Rule(BookingRules.ReasonRequired, "Vul de reden van uw bezoek in.", "reason");
         var (agenda, visit, offer) = await FindOfferAsync(caller, patient, rules, scheduleId, visitTypeCode, start, ct);

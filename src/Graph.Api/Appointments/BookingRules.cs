@@ -118,7 +118,8 @@ public static class BookingRules
                      .Where(x => x.Local.Start.Date >= first && x.Local.Start.Date <= last)
                      .GroupBy(x => x.Local.Start.Date).OrderBy(g => g.Key))
         {
-            offers.AddRange(OffersOfDay(agenda, visit, day.Key, day.OrderBy(x => x.Slot.Start).Select(x => x.Slot).ToList(), now));
+            var ordered = day.OrderBy(x => x.Slot.Start).ToList();
+            offers.AddRange(OffersOfDay(agenda, visit, day.Key, ordered.Select(x => x.Slot).ToList(), ordered.Select(x => x.Local).ToArray(), now));
         }
         return offers;
     }
@@ -148,7 +149,7 @@ public static class BookingRules
         if (chosen.Any(s => !s!.Free))
             return new(SlotTaken, "Dit tijdstip is net door iemand anders geboekt. Kies een ander tijdstip.");
         var sameDay = dayOrMoreSlots.Where(s => Local(s).Start.Date == date).OrderBy(s => s.Start).ToList();
-        var offer = OffersOfDay(agenda, visit, date, sameDay, now).FirstOrDefault(o => o.Start == start);
+        var offer = OffersOfDay(agenda, visit, date, sameDay, sameDay.Select(Local).ToArray(), now).FirstOrDefault(o => o.Start == start);
         if (offer is null || !offer.SlotIds.SequenceEqual(slotIds))
             return new(NotBookable, "Dit tijdstip is niet (meer) online te boeken. Kies een ander tijdstip.");
         return null;
@@ -170,52 +171,93 @@ public static class BookingRules
     public static (LocalDateTime Start, LocalDateTime End) Local(AgendaSlot slot) =>
         (DutchCalendar.ToLocal(slot.Start), DutchCalendar.ToLocal(slot.End));
 
-    private static IEnumerable<Offer> OffersOfDay(AgendaRules agenda, VisitType visit, LocalDate date, IReadOnlyList<AgendaSlot> slots, Instant now)
+    private static IEnumerable<Offer> OffersOfDay(AgendaRules agenda, VisitType visit, LocalDate date, IReadOnlyList<AgendaSlot> slots,
+        (LocalDateTime Start, LocalDateTime End)[] local, Instant now)
     {
-        var windows = agenda.Windows.Where(w => w.AppliesTo(agenda.ScheduleId, date)).ToList();
-        bool In(AgendaSlot s, WindowKind kind)
+        // Minutes since the day's midnight (an end on the next day counts past 1440): plain integer checks per slot.
+        var windows = agenda.Windows.Where(w => w.AppliesTo(agenda.ScheduleId, date))
+            .Select(w => (w.Kind, From: Minutes(w.From), To: w.To == LocalTime.Midnight ? 1440 : Minutes(w.To))).ToArray();
+        var startMin = new int[slots.Count];
+        var endMin = new int[slots.Count];
+        for (var i = 0; i < slots.Count; i++)
         {
-            var (start, end) = Local(s);
-            return windows.Any(w => w.Kind == kind && w.Contains(start, end));
+            startMin[i] = Minutes(local[i].Start.TimeOfDay);
+            endMin[i] = (local[i].End.Date > date ? 1440 : 0) + Minutes(local[i].End.TimeOfDay);
         }
-        bool Hidden(AgendaSlot s)
+        var hidden = new bool[slots.Count];
+        var onlineOnly = new bool[slots.Count];
+        var online = new bool[slots.Count];
+        for (var i = 0; i < slots.Count; i++)
         {
-            var (start, end) = Local(s);
-            return windows.Any(w => w.Kind == WindowKind.Hidden && w.Overlaps(start, end));
+            foreach (var (kind, from, to) in windows)
+            {
+                var contains = startMin[i] >= from && endMin[i] <= to;
+                if (kind == WindowKind.Hidden && startMin[i] < to && endMin[i] > from) hidden[i] = true;
+                else if (kind == WindowKind.OnlineOnly && contains) onlineOnly[i] = true;
+                else if (kind == WindowKind.Online && contains) online[i] = true;
+            }
+            online[i] |= onlineOnly[i];
         }
 
         // Emergency places count free slots a practice can give on the phone: not hidden, not online-only.
         var rules = agenda.Emergency.Where(r => r.Kind == agenda.Kind && r.Day == date.DayOfWeek && r.Places > 0).ToList();
-        var phoneFree = slots.Where(s => s.Free && !Hidden(s) && !In(s, WindowKind.OnlineOnly)).ToList();
-        var freeIn = rules.Select(r => phoneFree.Count(s => r.Contains(Local(s).Start))).ToArray();
+        var phoneFree = new bool[slots.Count];
+        for (var i = 0; i < slots.Count; i++)
+            phoneFree[i] = slots[i].Free && !hidden[i] && !onlineOnly[i];
+        var inRule = new bool[rules.Count][];
+        var freeIn = new int[rules.Count];
+        for (var r = 0; r < rules.Count; r++)
+        {
+            var (from, to) = (Minutes(rules[r].From), rules[r].To == LocalTime.Midnight ? 1440 : Minutes(rules[r].To));
+            inRule[r] = new bool[slots.Count];
+            for (var i = 0; i < slots.Count; i++)
+            {
+                inRule[r][i] = startMin[i] >= from && startMin[i] < to;
+                if (inRule[r][i] && phoneFree[i]) freeIn[r]++;
+            }
+        }
 
         var needed = Duration.FromMinutes(visit.Minutes);
         for (var i = 0; i < slots.Count; i++)
         {
-            var chain = new List<AgendaSlot>();
+            if (!slots[i].Free || !online[i] || hidden[i] || slots[i].Start <= now)
+                continue;
             var end = slots[i].Start;
+            var last = i - 1;
             for (var j = i; j < slots.Count && end - slots[i].Start < needed; j++)
             {
-                if (slots[j].Start != end)
+                if (slots[j].Start != end || !slots[j].Free || hidden[j] || !online[j])
                     break;
-                chain.Add(slots[j]);
                 end = slots[j].End;
+                last = j;
             }
-            if (end - slots[i].Start < needed || slots[i].Start <= now)
-                continue;
-            if (chain.Any(s => !s.Free || Hidden(s) || !(In(s, WindowKind.Online) || In(s, WindowKind.OnlineOnly))))
+            if (end - slots[i].Start < needed)
                 continue;
             var keepsEmergency = true;
             for (var r = 0; r < rules.Count && keepsEmergency; r++)
             {
-                var taken = chain.Count(s => phoneFree.Contains(s) && rules[r].Contains(Local(s).Start));
+                var taken = 0;
+                for (var j = i; j <= last; j++)
+                {
+                    if (phoneFree[j] && inRule[r][j])
+                        taken++;
+                }
                 keepsEmergency = taken == 0 || freeIn[r] - taken >= rules[r].Places;
             }
             if (!keepsEmergency)
                 continue;
-            yield return new Offer(chain[0].Start, end, chain.Select(s => s.Id).ToList(), chain.Any(s => In(s, WindowKind.OnlineOnly)));
+            var ids = new List<string>(last - i + 1);
+            var anyOnlineOnly = false;
+            for (var j = i; j <= last; j++)
+            {
+                ids.Add(slots[j].Id);
+                anyOnlineOnly |= onlineOnly[j];
+            }
+            yield return new Offer(slots[i].Start, end, ids, anyOnlineOnly);
         }
     }
+
+    private static int Minutes(LocalTime time) => (int)(time.TickOfDay / NodaConstants.TicksPerMinute);
 
     private static string Format(LocalDate date) => date.ToString("d MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("nl-NL"));
 }

@@ -204,24 +204,17 @@ public sealed class AppointmentApiTests(AppointmentApiTests.Host host) : IClassF
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    private long CountRows(string dedupeKey)
-    {
-        var db = Api.Services.GetRequiredService<Jobs.Storage.JobsDatabase>();
-        using var c = db.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT COUNT(*) FROM notification WHERE dedupe_key = $k";
-        cmd.Parameters.AddWithValue("$k", dedupeKey);
-        return (long)cmd.ExecuteScalar()!;
-    }
+    private long CountRows(string dedupeKey) => Scalar<long>("SELECT COUNT(*) FROM notification WHERE dedupe_key = $p", dedupeKey);
 
-    private string ReadBody(string notificationId)
+    private string ReadBody(string notificationId) => Scalar<string>("SELECT body FROM notification WHERE id = $p", notificationId);
+
+    private T Scalar<T>(string sql, string parameter)
     {
-        var db = Api.Services.GetRequiredService<Jobs.Storage.JobsDatabase>();
-        using var c = db.Open();
+        using var c = Api.Services.GetRequiredService<Jobs.Storage.JobsDatabase>().Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT body FROM notification WHERE id = $id";
-        cmd.Parameters.AddWithValue("$id", notificationId);
-        return (string)cmd.ExecuteScalar()!;
+        cmd.CommandText = sql;
+        cmd.Parameters.AddWithValue("$p", parameter);
+        return (T)cmd.ExecuteScalar()!;
     }
 
     [Fact]
@@ -363,6 +356,69 @@ public sealed class AppointmentApiTests(AppointmentApiTests.Host host) : IClassF
         Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/portal/afspraken/{id}/agenda.ics")).StatusCode);
         using var anonymous = Api.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/portal/afspraken/{id}/agenda.ics")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Reschedule_MovesToTheNewTime_AndFreesTheOldSlot()
+    {
+        var times = await TimesAsync(Pieter, Jansen, "consult-10", skipDays: 10);
+        var id = (await BookAsync(Pieter, Jansen, "consult-10", times[0].Str("start"), "Eczeem")).Data("bookAppointment").Str("id");
+        var moved = await Api.GraphAsync(PortalApiFactory.Patient(Pieter), $$"""mutation { rescheduleAppointment(id: "{{id}}", start: "{{times[3].Str("start")}}") { start status } }""");
+        Assert.Equal(times[3].Str("start"), moved.Data("rescheduleAppointment").Str("start"));
+        var after = await TimesAsync(Pieter, Jansen, "consult-10", skipDays: 10);
+        Assert.Contains(after, t => t.Str("start") == times[0].Str("start"));
+        Assert.DoesNotContain(after, t => t.Str("start") == times[3].Str("start"));
+        var outbox = Api.Services.GetRequiredService<NotificationOutbox>();
+        Assert.NotNull(outbox.Find($"appointment-moved:Appointment/{id}/2"));
+    }
+
+    [Fact]
+    public async Task Settings_HiddenWindowOnADate_RemovesThoseTimes_AndBadInputIsRefused()
+    {
+        var manager = PortalApiFactory.Staff("manager", role: "praktijkmanager");
+        var days = (await Api.GraphAsync(PortalApiFactory.Patient(Emma), $$"""
+            { availability(scheduleId: "{{DeVries}}", visitType: "consult-10") { days { date times { start label } } } }
+            """)).Data("availability").GetProperty("days").EnumerateArray().ToList();
+        var day = days[9];
+        Assert.Contains(day.GetProperty("times").EnumerateArray(), t => string.CompareOrdinal(t.Str("label"), "10:00") < 0);
+        var saved = await Api.GraphAsync(manager, $$"""
+            mutation { saveAgendaWindow(input: { scheduleId: "{{DeVries}}", kind: HIDDEN, date: "{{day.Str("date")}}", from: "08:00", to: "10:00", label: "Scholing" }) { id kind label } }
+            """);
+        var windowId = saved.Data("saveAgendaWindow").Str("id");
+        try
+        {
+            var after = (await Api.GraphAsync(PortalApiFactory.Patient(Emma), $$"""
+                { availability(scheduleId: "{{DeVries}}", visitType: "consult-10", from: "{{day.Str("date")}}", to: "{{day.Str("date")}}") { days { times { label } } } }
+                """)).Data("availability").GetProperty("days").EnumerateArray().SelectMany(d => d.GetProperty("times").EnumerateArray()).ToList();
+            Assert.NotEmpty(after);
+            Assert.All(after, t => Assert.True(string.CompareOrdinal(t.Str("label"), "10:00") >= 0, t.Str("label")));
+            var agenda = await Api.GraphAsync(PortalApiFactory.Staff("huisarts-de-vries", role: "huisarts"), $$"""
+                { agenda(from: "{{day.Str("date")}}", scheduleId: "{{DeVries}}") { slots { timeLocal hidden hiddenLabel } } }
+                """);
+            Assert.Contains(agenda.Data("agenda")[0].GetProperty("slots").EnumerateArray(), s => s.GetProperty("hidden").GetBoolean() && s.Str("hiddenLabel") == "Scholing");
+        }
+        finally
+        {
+            Assert.True((await Api.GraphAsync(manager, $$"""mutation { deleteAgendaWindow(id: "{{windowId}}") }""")).Data("deleteAgendaWindow").GetBoolean());
+        }
+
+        var badType = await Api.GraphAsync(manager, """mutation { saveVisitType(input: { code: "x", name: "X", minutes: 7, kind: HUISARTS }) { code } }""");
+        Assert.Equal("BAD_USER_INPUT", badType.Error().Code());
+        Assert.Equal("minutes", badType.Error().GetProperty("extensions").Str("field"));
+        var badHorizon = await Api.GraphAsync(manager, "mutation { savePracticeBookingSettings(minDays: 5, maxDays: 2, cutoffHours: 24) { minDays } }");
+        Assert.Equal("BAD_USER_INPUT", badHorizon.Error().Code());
+        var rules = await Api.GraphAsync(manager, """
+            mutation { saveEmergencyRules(rules: [{ kind: HUISARTS, weekday: 1, from: "00:00", to: "00:00", places: 7 }, { kind: HUISARTS, weekday: 5, from: "12:00", to: "00:00", places: 7 }]) { weekday places } }
+            """);
+        Assert.Equal(2, rules.Data("saveEmergencyRules").GetArrayLength());
+        var settings = await Api.GraphAsync(manager, "{ appointmentSettings { emergencyRules { weekday } visitTypes { code } } }");
+        Assert.Equal(2, settings.Data("appointmentSettings").GetProperty("emergencyRules").GetArrayLength());
+        await Api.GraphAsync(manager, """
+            mutation { saveEmergencyRules(rules: [{ kind: HUISARTS, weekday: 1, from: "00:00", to: "00:00", places: 7 },
+              { kind: HUISARTS, weekday: 2, from: "00:00", to: "00:00", places: 5 }, { kind: HUISARTS, weekday: 3, from: "00:00", to: "00:00", places: 5 },
+              { kind: HUISARTS, weekday: 4, from: "00:00", to: "00:00", places: 5 }, { kind: HUISARTS, weekday: 5, from: "00:00", to: "00:00", places: 5 },
+              { kind: HUISARTS, weekday: 5, from: "12:00", to: "00:00", places: 7 }]) { weekday } }
+            """);
     }
 
     [Fact]

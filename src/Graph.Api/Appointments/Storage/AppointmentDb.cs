@@ -58,13 +58,36 @@ public sealed class AppointmentDb(IOptions<StorageOptions> storage, TimeProvider
 
     // ---- settings ------------------------------------------------------------------------------
 
+    /// <summary>How long a practice's rules read outside a write are reused; changes made here clear it at once, other instances see them this late.</summary>
+    public static readonly TimeSpan RulesCacheTime = TimeSpan.FromSeconds(2);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (PracticeRules Rules, DateTimeOffset Until)> _rules = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The practice's rules. With <paramref name="connection"/> (inside a write transaction) always read
+    /// fresh, so a booking is checked against the settings as they are when it commits.
+    /// </summary>
     public PracticeRules Rules(string organizationId, DbConnection? connection = null)
+    {
+        if (connection is null && _rules.TryGetValue(organizationId, out var cached) && cached.Until > time.GetUtcNow())
+            return cached.Rules;
+        var rules = ReadRules(organizationId, connection);
+        if (connection is null)
+            _rules[organizationId] = (rules, time.GetUtcNow() + RulesCacheTime);
+        return rules;
+    }
+
+    private void Changed(string organizationId) => _rules.TryRemove(organizationId, out _);
+
+    private PracticeRules ReadRules(string organizationId, DbConnection? connection)
     {
         var own = connection is null ? Open() : null;
         var c = connection ?? own!;
         try
         {
-            EnsureDefaults(c, organizationId);
+            // Inside a write transaction only read: defaults written there could roll back with it.
+            if (own is not null)
+                EnsureDefaults(c, organizationId);
             var settings = Read(c, "SELECT min_days, max_days, cutoff_hours FROM appt_practice WHERE organization_id = @o",
                 r => new PracticeSettings(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2)), ("@o", organizationId)).DefaultIfEmpty(PracticeSettings.Default).First();
             var types = Read(c, "SELECT code, name, minutes, kind, preparation, follow_up, online, sort FROM appt_visit_type WHERE organization_id = @o ORDER BY sort, name",
@@ -104,11 +127,15 @@ public sealed class AppointmentDb(IOptions<StorageOptions> storage, TimeProvider
         }
     }
 
-    public void SavePractice(string organizationId, PracticeSettings settings) => Execute("""
+    public void SavePractice(string organizationId, PracticeSettings settings)
+    {
+        Execute("""
         INSERT INTO appt_practice (organization_id, min_days, max_days, cutoff_hours, updated_utc) VALUES (@o, @min, @max, @cut, @t)
         ON CONFLICT (organization_id) DO UPDATE SET min_days = excluded.min_days, max_days = excluded.max_days,
             cutoff_hours = excluded.cutoff_hours, updated_utc = excluded.updated_utc
         """, ("@o", organizationId), ("@min", settings.MinDays), ("@max", settings.MaxDays), ("@cut", settings.CutoffHours), ("@t", Time(time.GetUtcNow())));
+        Changed(organizationId);
+    }
 
     public void SaveVisitType(string organizationId, VisitType v)
     {
@@ -121,16 +148,25 @@ public sealed class AppointmentDb(IOptions<StorageOptions> storage, TimeProvider
                 preparation = excluded.preparation, follow_up = excluded.follow_up, online = excluded.online, sort = excluded.sort
             """, ("@o", organizationId), ("@c", v.Code), ("@n", v.Name), ("@m", v.Minutes), ("@k", KindCode(v.Kind)), ("@p", v.Preparation),
             ("@f", v.FollowUp), ("@on", v.Online ? 1 : 0), ("@s", v.Order));
+        Changed(organizationId);
     }
 
-    public bool DeleteVisitType(string organizationId, string code) =>
-        Execute("DELETE FROM appt_visit_type WHERE organization_id = @o AND code = @c", ("@o", organizationId), ("@c", code)) > 0;
+    public bool DeleteVisitType(string organizationId, string code)
+    {
+        var deleted = Execute("DELETE FROM appt_visit_type WHERE organization_id = @o AND code = @c", ("@o", organizationId), ("@c", code)) > 0;
+        Changed(organizationId);
+        return deleted;
+    }
 
-    public void SaveAgenda(AgendaSetting agenda) => Execute("""
+    public void SaveAgenda(AgendaSetting agenda)
+    {
+        Execute("""
         INSERT INTO appt_schedule (schedule_id, organization_id, kind, actor_ref, online, slot_minutes) VALUES (@s, @o, @k, @a, @on, @m)
         ON CONFLICT (schedule_id) DO UPDATE SET kind = excluded.kind, actor_ref = excluded.actor_ref, online = excluded.online, slot_minutes = excluded.slot_minutes
         """, ("@s", agenda.ScheduleId), ("@o", agenda.OrganizationId), ("@k", KindCode(agenda.Kind)), ("@a", agenda.ActorRef),
         ("@on", agenda.Online ? 1 : 0), ("@m", agenda.SlotMinutes));
+        Changed(agenda.OrganizationId);
+    }
 
     public AgendaWindow SaveWindow(string organizationId, AgendaWindow window)
     {
@@ -143,20 +179,34 @@ public sealed class AppointmentDb(IOptions<StorageOptions> storage, TimeProvider
             WHERE appt_window.organization_id = excluded.organization_id
             """, ("@i", id), ("@o", organizationId), ("@s", window.ScheduleId), ("@k", WindowKindCode(window.Kind)), ("@w", window.Day is { } d ? (int)d : null),
             ("@d", window.Date is { } date ? LocalDatePattern.Iso.Format(date) : null), ("@f", FormatTime(window.From)), ("@t", FormatTime(window.To)), ("@l", window.Label));
+        Changed(organizationId);
         return window with { Id = id };
     }
 
-    public bool DeleteWindow(string organizationId, string id) =>
-        Execute("DELETE FROM appt_window WHERE organization_id = @o AND id = @i", ("@o", organizationId), ("@i", id)) > 0;
+    public bool DeleteWindow(string organizationId, string id)
+    {
+        var deleted = Execute("DELETE FROM appt_window WHERE organization_id = @o AND id = @i", ("@o", organizationId), ("@i", id)) > 0;
+        Changed(organizationId);
+        return deleted;
+    }
 
     /// <summary>Replaces the practice's emergency rules.</summary>
     public void SaveEmergency(string organizationId, IReadOnlyList<EmergencyRule> rules)
     {
         using var c = Open();
-        using var tx = c.BeginTransaction();
-        Execute(c, "DELETE FROM appt_emergency WHERE organization_id = @o", ("@o", organizationId));
-        InsertEmergency(c, organizationId, rules);
-        tx.Commit();
+        Execute(c, "BEGIN IMMEDIATE");
+        try
+        {
+            Execute(c, "DELETE FROM appt_emergency WHERE organization_id = @o", ("@o", organizationId));
+            InsertEmergency(c, organizationId, rules);
+            Execute(c, "COMMIT");
+        }
+        catch
+        {
+            Execute(c, "ROLLBACK");
+            throw;
+        }
+        Changed(organizationId);
     }
 
     public (bool Enabled, int Hours) Reminder(string patientId) =>
@@ -171,8 +221,19 @@ public sealed class AppointmentDb(IOptions<StorageOptions> storage, TimeProvider
     // ---- projections ---------------------------------------------------------------------------
 
     /// <summary>The slots of agendas between two instants, with free meaning status free and unclaimed.</summary>
-    public List<AgendaSlot> Slots(IReadOnlyCollection<string> scheduleIds, Instant from, Instant to, DbConnection? connection = null) =>
-        SlotRows(scheduleIds, from, to, connection).Select(s => new AgendaSlot(s.Id, s.Start, s.End, s.Status == "free" && s.AppointmentId is null)).ToList();
+    public List<AgendaSlot> Slots(IReadOnlyCollection<string> scheduleIds, Instant from, Instant to)
+    {
+        if (scheduleIds.Count == 0)
+            return [];
+        var names = scheduleIds.Select((_, i) => $"@s{i}").ToArray();
+        var parameters = new List<(string, object?)> { ("@from", from.ToUnixTimeMilliseconds()), ("@to", to.ToUnixTimeMilliseconds()) };
+        parameters.AddRange(scheduleIds.Select((s, i) => (names[i], (object?)s)));
+        return Query($"""
+            SELECT slot_id, start_ms, end_ms, status = 'free' AND appointment_id IS NULL FROM appt_slot
+            WHERE schedule_id IN ({string.Join(", ", names)}) AND start_ms >= @from AND start_ms < @to ORDER BY schedule_id, start_ms
+            """, r => new AgendaSlot(r.GetString(0), Instant.FromUnixTimeMilliseconds(r.GetInt64(1)), Instant.FromUnixTimeMilliseconds(r.GetInt64(2)), r.GetInt64(3) != 0),
+            parameters.ToArray());
+    }
 
     public sealed record SlotRow(string Id, string ScheduleId, Instant Start, Instant End, string Status, string? AppointmentId);
 
@@ -318,8 +379,13 @@ public sealed class AppointmentDb(IOptions<StorageOptions> storage, TimeProvider
     private static AgendaSetting MapAgenda(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), ParseKind(r.GetString(2)), r.GetString(3), r.GetInt64(4) != 0, r.GetInt32(5));
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _ensured = new(StringComparer.Ordinal);
+
+    /// <summary>A practice without settings gets the defaults, once; checked once per practice per process.</summary>
     private void EnsureDefaults(DbConnection c, string organizationId)
     {
+        if (_ensured.ContainsKey(organizationId))
+            return;
         if (Read(c, "SELECT COUNT(*) FROM appt_visit_type WHERE organization_id = @o", r => r.GetInt64(0), ("@o", organizationId))[0] == 0
             && Read(c, "SELECT COUNT(*) FROM appt_practice WHERE organization_id = @o", r => r.GetInt64(0), ("@o", organizationId))[0] == 0)
         {
@@ -336,6 +402,7 @@ public sealed class AppointmentDb(IOptions<StorageOptions> storage, TimeProvider
             Execute(c, "INSERT OR IGNORE INTO appt_practice (organization_id, min_days, max_days, cutoff_hours, updated_utc) VALUES (@o, @min, @max, @cut, @t)",
                 ("@o", organizationId), ("@min", d.MinDays), ("@max", d.MaxDays), ("@cut", d.CutoffHours), ("@t", Time(time.GetUtcNow())));
         }
+        _ensured.TryAdd(organizationId, true);
     }
 
     private static void InsertEmergency(DbConnection c, string organizationId, IReadOnlyList<EmergencyRule> rules)
@@ -347,32 +414,14 @@ public sealed class AppointmentDb(IOptions<StorageOptions> storage, TimeProvider
         }
     }
 
-    public static int Execute(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            command.Parameters.Add(p);
-        }
-        return command.ExecuteNonQuery();
-    }
+    /// <summary>A statement on a connection the caller holds (the write session's, inside its transaction).</summary>
+    public static int Execute(DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        SqliteModuleDb.Execute((SqliteConnection)connection, sql, parameters);
 
     private static List<T> Read<T>(DbConnection connection, string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            command.Parameters.Add(p);
-        }
-        using var reader = (SqliteDataReader)command.ExecuteReader();
+        using var command = Command((SqliteConnection)connection, sql, parameters);
+        using var reader = command.ExecuteReader();
         var rows = new List<T>();
         while (reader.Read())
             rows.Add(map(reader));
