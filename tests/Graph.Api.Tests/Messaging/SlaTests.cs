@@ -92,4 +92,18 @@ public sealed class SlaTests(PortalApiFactory host) : IClassFixture<PortalApiFac
         await new EConsultSlaJob(host.Services.GetRequiredService<EConsultSla>()).Execute(null!, CancellationToken.None);
         Assert.Single(Marks(id));
     }
+
+    [Fact]
+    public async Task Inbox_SortsByDueDateByDefault_OrByReceipt()
+    {
+        var older = await TestData.QuestionAsync(host, "patient-pieter-van-den-berg", DateTimeOffset.UtcNow.AddDays(-3), "Eerder");
+        var newer = await TestData.QuestionAsync(host, "patient-pieter-van-den-berg", DateTimeOffset.UtcNow.AddHours(-1), "Later", "PractitionerRole/groep-de-assistentes");
+        async Task<List<string>> OrderAsync(string sort) =>
+            (await host.GraphAsync(Staff("assistent-de-boer"), $"{{ inbox(first: 100, sort: {sort}) {{ nodes {{ id }} }} }}")).Data("inbox").Nodes()
+                .Select(t => t.Str("id")).Where(id => id == older || id == newer).ToList();
+
+        Assert.Equal([older, newer], await OrderAsync("DUE_DATE"));
+        Assert.Equal([older, newer], await OrderAsync("RECEIVED_OLDEST_FIRST"));
+        Assert.Equal([newer, older], await OrderAsync("RECEIVED_NEWEST_FIRST"));
+    }
 }
