@@ -14,7 +14,15 @@ public static class Portal
         await page.GetByLabel("Wachtwoord").FillAsync(PortalHost.Password);
         var before = host.SmsFiles(phone);
         await page.GetByRole(AriaRole.Button, new() { Name = "Ga verder" }).ClickAsync();
-        await page.WaitForURLAsync("**/inloggen/code");
+        try
+        {
+            await page.WaitForURLAsync("**/inloggen/code");
+        }
+        catch (TimeoutException e)
+        {
+            await page.ShotAsync($"login-mislukt-{email}");
+            throw new TimeoutException($"Login of {email} did not reach the SMS step; the page says: {await page.InnerTextAsync("main")}", e);
+        }
         var code = await host.SmsCodeAsync(phone, before);
         await page.GetByLabel("Sms-code").FillAsync(code);
         if (screenshot is not null)

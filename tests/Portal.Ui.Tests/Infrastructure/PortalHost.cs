@@ -19,7 +19,11 @@ public sealed partial class PortalHost : IAsyncLifetime
     public const string HisSecret = "ui-tests-his-secret-0123456789";
     public const string Password = "Welkom2026";
 
+    private readonly string[] _settings;
     private Process? _process;
+
+    /// <param name="settings">Extra command-line settings, e.g. --Portal:Roles=fhir.</param>
+    public PortalHost(params string[] settings) => _settings = settings;
     private readonly StringBuilder _log = new();
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "portal-ui-tests", Guid.NewGuid().ToString("N"));
@@ -35,7 +39,7 @@ public sealed partial class PortalHost : IAsyncLifetime
         var port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         _process = Run([$"--urls={BaseAddress.ToString().TrimEnd('/')}", "--Demo:SlotDays=1", "--Jobs:DispatchIntervalSeconds=1", "--Jobs:RetryBaseSeconds=1",
-            "--Identity:RateLimit:LoginPerMinute=100000", "--Identity:RateLimit:TokenPerMinute=100000"], wait: false);
+            "--Identity:RateLimit:LoginPerMinute=100000", "--Identity:RateLimit:TokenPerMinute=100000", .. _settings], wait: false);
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < deadline)

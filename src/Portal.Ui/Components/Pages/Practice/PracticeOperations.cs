@@ -71,6 +71,18 @@ internal static class PracticeOperations
 
     public sealed record MarkThreadReadData(MessagesOperations.IdOnly MarkThreadRead);
 
+    public const string Templates = "query Templates { replyTemplates { id name body } }";
+
+    public sealed record TemplatesData(IReadOnlyList<ReplyTemplate> ReplyTemplates);
+
+    public const string SaveTemplate = "mutation SaveTemplate($id: ID, $name: String!, $body: String!) { saveReplyTemplate(id: $id, name: $name, body: $body) { id name body } }";
+
+    public sealed record SaveTemplateData(ReplyTemplate SaveReplyTemplate);
+
+    public const string DeleteTemplate = "mutation DeleteTemplate($id: ID!) { deleteReplyTemplate(id: $id) }";
+
+    public sealed record DeleteTemplateData(bool DeleteReplyTemplate);
+
     public const string Counts = "query Counts($weekOf: String) { weeklyCounts(weekOf: $weekOf) { weekStart received answered handledWithoutReply medianAnswerMinutes openOverdue } }";
 
     public sealed record CountsData(WeeklyCounts WeeklyCounts);
