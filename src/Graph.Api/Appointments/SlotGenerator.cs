@@ -100,10 +100,20 @@ public sealed class SlotGenerator(AppointmentDb db, ResourceService resources, I
             var n = 0;
             foreach (var (id, resource) in batch)
             {
-                if (session.ReadCurrent("Slot", id) is null)
+                var current = session.ReadCurrent("Slot", id);
+                if (current is null)
                 {
                     resources.PutIn(session, resource, id, ifMatch: null);
                     n++;
+                }
+                else if (current is { IsDeleted: false, Json: { } json })
+                {
+                    // Written before this module existed (an older database): project it as it is, status included.
+                    using var doc = JsonDocument.Parse(json);
+                    var root = doc.RootElement;
+                    if (AppointmentResource.Time(AppointmentResource.Str(root, "start")) is { } start && AppointmentResource.Time(AppointmentResource.Str(root, "end")) is { } end
+                        && root.TryGetProperty("schedule", out var schedule) && AppointmentResource.Str(schedule, "reference") is { } reference)
+                        AppointmentDb.UpsertSlot(session.Connection, id, reference[(reference.IndexOf('/') + 1)..], start, end, AppointmentResource.Str(root, "status") ?? "free");
                 }
             }
             return n;
@@ -111,7 +121,7 @@ public sealed class SlotGenerator(AppointmentDb db, ResourceService resources, I
     }
 }
 
-/// <summary>Extends every practice's slots to its horizon once a night (and at start).</summary>
+/// <summary>Extends every practice's slots to its horizon once a night.</summary>
 [DisallowConcurrentExecution]
 public sealed class SlotGenerationJob(SlotGenerator generator, AppointmentDb db) : IJob
 {

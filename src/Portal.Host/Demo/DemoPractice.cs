@@ -60,6 +60,9 @@ public sealed class DemoPractice(
         var existing = await store.ReadAsync("Organization", OrganizationId, ct);
         if (existing is { IsDeleted: false })
         {
+            // A demo database from before online appointments existed gets their settings once.
+            if (appointments.Rules(OrganizationId).Agendas.Count == 0)
+                SeedAppointmentSettings();
             logger.LogInformation("Demo practice already present; not seeding again");
             return;
         }
