@@ -12,6 +12,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Ui.Components;
+using Portal.Ui.Components.Pages.Accounts;
 using Portal.Ui.Components.Pages.Messages;
 using Portal.Ui.Components.Pages.Practice;
 using Portal.Ui.Client;
@@ -54,6 +55,7 @@ public static class Extensions
         services.AddScoped<LoginFlow>();
         services.AddMessagesArea();
         services.AddPracticeArea();
+        services.AddAccountsArea();
         return builder;
     }
 

@@ -56,7 +56,9 @@ public sealed class Revocations(IdentityDb db, IOptions<IdentityServerOptions> o
                 _sessions.Clear();
             _sessions[accountId] = state;
         }
-        return !state.Active || (state.NotBefore is { } nb && signedInAt.ToUnixTimeSeconds() < nb.ToUnixTimeSeconds());
+        // Milliseconds, as the portal records its logins: a session that began in the same second as, but
+        // before, a logout everywhere must end too (whole seconds are only for JWT iat, see IsCutOff).
+        return !state.Active || (state.NotBefore is { } nb && signedInAt.ToUnixTimeMilliseconds() < nb.ToUnixTimeMilliseconds());
     }
 
     /// <summary>This instance changed the revocation state: the next check reads the database.</summary>

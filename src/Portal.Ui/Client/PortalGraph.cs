@@ -46,14 +46,28 @@ public sealed class PortalGraph(GraphExecutor executor, AuthenticationStateProvi
         return await RunAsAsync<T>(user, operation, variables, ct);
     }
 
-    internal async Task<GraphResult<T>> RunAsAsync<T>(ClaimsPrincipal user, string operation, object? variables, CancellationToken ct) where T : class
+    /// <summary>
+    /// As <see cref="RunAsync{T}(string, object?, CancellationToken)"/>, with request items for the resolvers,
+    /// e.g. the visitor's address for a per-visitor rate limit (the executor sees no HTTP request of its own).
+    /// </summary>
+    public async Task<GraphResult<T>> RunAsync<T>(string operation, object? variables, IReadOnlyDictionary<string, object?> items, CancellationToken ct = default) where T : class
+    {
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        return await RunAsAsync<T>(user, operation, variables, ct, items);
+    }
+
+    internal async Task<GraphResult<T>> RunAsAsync<T>(ClaimsPrincipal user, string operation, object? variables, CancellationToken ct,
+        IReadOnlyDictionary<string, object?>? items = null) where T : class
     {
         var request = new GraphRequest
         {
             Query = operation,
             Variables = variables is null ? null : InputCoercion.FromJsonObject(JsonSerializer.SerializeToElement(variables, Json)),
         };
-        var result = await executor.ExecuteAsync(request, new RequestContext { User = user, Services = services, CancellationToken = ct });
+        var context = new RequestContext { User = user, Services = services, CancellationToken = ct };
+        foreach (var (key, value) in items ?? new Dictionary<string, object?>())
+            context.Items[key] = value;
+        var result = await executor.ExecuteAsync(request, context);
         using var answer = JsonDocument.Parse(ResultSerializer.ToUtf8Bytes(result));
         var problems = answer.RootElement.TryGetProperty("errors", out var errors) ? errors.EnumerateArray().Select(Problem).ToList() : [];
         T? data = null;

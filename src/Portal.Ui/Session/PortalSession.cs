@@ -41,15 +41,16 @@ public static class PortalSession
         return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme, PortalClaims.Name, PortalClaims.Role));
     }
 
-    /// <summary>A session stays valid while its account is active and was not logged out everywhere after the login.</summary>
-    public static bool StillValid(ClaimsPrincipal principal, AccountStore accounts)
-    {
-        if (principal.FindFirstValue("sub") is not { } id || accounts.FindById(id) is not { } account || !account.IsActive)
-            return false;
-        if (!long.TryParse(principal.FindFirstValue(AuthTime), out var authTime))
-            return false;
-        return account.TokensNotBefore is not { } notBefore || authTime >= notBefore.ToUnixTimeMilliseconds();
-    }
+    /// <summary>
+    /// A session stays valid while its account is active and no cut-off (logout everywhere, a new password,
+    /// a role change, disabling) came after the login. Read through <see cref="Revocations"/>: at once on
+    /// this instance, within <see cref="Revocations.StalenessBound"/> when the change was made on another
+    /// instance on the same database, without a database read on every request.
+    /// </summary>
+    public static bool StillValid(ClaimsPrincipal principal, Revocations revocations) =>
+        principal.FindFirstValue("sub") is { } id
+        && long.TryParse(principal.FindFirstValue(AuthTime), out var authTime)
+        && !revocations.IsSessionEnded(id, DateTimeOffset.FromUnixTimeMilliseconds(authTime));
 
     internal static void Configure(CookieAuthenticationOptions o)
     {
@@ -67,8 +68,8 @@ public static class PortalSession
         o.ReturnUrlParameter = "terug";
         o.Events.OnValidatePrincipal = context =>
         {
-            var accounts = context.HttpContext.RequestServices.GetService(typeof(AccountStore)) as AccountStore;
-            if (context.Principal is null || accounts is null || !StillValid(context.Principal, accounts))
+            var revocations = context.HttpContext.RequestServices.GetService(typeof(Revocations)) as Revocations;
+            if (context.Principal is null || revocations is null || !StillValid(context.Principal, revocations))
             {
                 context.RejectPrincipal();
                 return context.HttpContext.SignOutAsync(Scheme);
