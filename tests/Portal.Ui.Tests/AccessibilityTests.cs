@@ -9,7 +9,7 @@ namespace Portal.Ui.Tests;
 [Collection(PortalCollection.Name)]
 public sealed class AccessibilityTests(PortalFixture portal)
 {
-    private const string Check = """
+    internal const string Check = """
         () => {
           const problems = [];
           if (document.documentElement.lang !== 'nl') problems.push('html lang is not nl');

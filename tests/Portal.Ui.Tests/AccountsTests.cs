@@ -164,6 +164,39 @@ public sealed partial class AccountsTests(PortalFixture portal)
         await Expect(patient.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Geen toegang");
     }
 
+    [Fact]
+    public async Task AccountPages_AtPhoneWidth_HaveLandmarksLabelsAndOneHeading_AndTheSignupFormWorksByKeyboard()
+    {
+        var visitor = await portal.NewPageAsync(phone: true);
+        await visitor.GotoAsync("/aanmelden");
+        Assert.Empty(await visitor.EvaluateAsync<string[]>(AccessibilityTests.Check));
+        await visitor.GetByLabel("Voornaam").FocusAsync();
+        await visitor.Keyboard.TypeAsync("Kees");
+        await visitor.Keyboard.PressAsync("Tab");
+        await visitor.Keyboard.TypeAsync("Smit");
+        await visitor.Keyboard.PressAsync("Enter");
+        await Expect(visitor.Locator("#geboortedatum-fout")).ToHaveTextAsync("Fout: Vul een geldige geboortedatum in.");
+        await Expect(visitor.GetByLabel("Achternaam")).ToHaveValueAsync("Smit");
+        Assert.Empty(await visitor.EvaluateAsync<string[]>(AccessibilityTests.Check));
+
+        var assistant = await portal.NewPageAsync(phone: true);
+        await assistant.LoginAsync(portal.Host, Assistant, AssistantPhone);
+        await assistant.GotoAsync("/praktijk/aanvragen");
+        Assert.Empty(await assistant.EvaluateAsync<string[]>(AccessibilityTests.Check));
+
+        var manager = await portal.NewPageAsync(phone: true);
+        await manager.LoginAsync(portal.Host, Manager, ManagerPhone);
+        await manager.GotoAsync("/praktijk/medewerkers");
+        Assert.Empty(await manager.EvaluateAsync<string[]>(AccessibilityTests.Check));
+        await manager.ShotAsync("medewerkers-telefoon");
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Lotte Mulder" }).ClickAsync();
+        Assert.Empty(await manager.EvaluateAsync<string[]>(AccessibilityTests.Check));
+        await manager.GotoAsync("/praktijk/medewerkers/nieuw");
+        await manager.GetByRole(AriaRole.Button, new() { Name = "Medewerker aanmaken" }).ClickAsync();
+        await Expect(manager.Locator("#medewerkers-id-fout, #voornaam-fout").First).ToBeVisibleAsync();
+        Assert.Empty(await manager.EvaluateAsync<string[]>(AccessibilityTests.Check));
+    }
+
     /// <summary>The activation e-mail's link, the SMS code, a password: as seed 004 describes it.</summary>
     private async Task ActivateAsync(IPage page, string email, string phone, string shots)
     {
