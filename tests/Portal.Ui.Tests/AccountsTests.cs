@@ -130,6 +130,14 @@ public sealed partial class AccountsTests(PortalFixture portal)
         await manager.GotoAsync("/praktijk/medewerkers");
         await row.GetByRole(AriaRole.Link, new() { Name = "Jet Vermeulen" }).ClickAsync();
         await Expect(manager.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Jet Vermeulen");
+        await manager.GetByLabel("Nieuwe rol").SelectOptionAsync(new SelectOptionValue { Label = "Praktijkondersteuner" });
+        await manager.GetByRole(AriaRole.Button, new() { Name = "Rol opslaan" }).ClickAsync();
+        await Expect(manager.GetByRole(AriaRole.Status)).ToContainTextAsync("De rol is gewijzigd.");
+        await Expect(manager.GetByText("Praktijkondersteuner", new() { Exact = true }).First).ToBeVisibleAsync();
+        await member.GotoAsync("/praktijk/berichten");
+        await Expect(member).ToHaveURLAsync(new Regex("/inloggen\\?terug="));
+        await member.LoginAsync(portal.Host, email, phone);
+
         await manager.GetByRole(AriaRole.Button, new() { Name = "Account uitschakelen" }).ClickAsync();
         await Expect(manager.GetByRole(AriaRole.Status)).ToContainTextAsync("Het account is uitgeschakeld.");
         await Expect(manager.GetByText("Uitgeschakeld", new() { Exact = true })).ToBeVisibleAsync();
@@ -195,6 +203,48 @@ public sealed partial class AccountsTests(PortalFixture portal)
         await manager.GetByRole(AriaRole.Button, new() { Name = "Medewerker aanmaken" }).ClickAsync();
         await Expect(manager.Locator("#medewerkers-id-fout, #voornaam-fout").First).ToBeVisibleAsync();
         Assert.Empty(await manager.EvaluateAsync<string[]>(AccessibilityTests.Check));
+    }
+
+    [Fact]
+    public async Task LogoutEverywhere_OnOneInstance_EndsTheCookieSessionOnAnotherInstance_WithinTheStalenessBound()
+    {
+        const string email = "lotte.mulder@praktijkdelinde.nl";
+        const string phone = "06-10000016";
+        await using var second = new SecondHost(PortalHost.SecondInstance(portal.Host));
+        await second.Host.InitializeAsync();
+        var onSecond = new Uri(second.Host.BaseAddress, "/praktijk/berichten").ToString();
+
+        // The cookie is for 127.0.0.1 whatever the port: a browser session from the first instance is accepted by the second (shared keys and database).
+        var laptop = await portal.NewPageAsync();
+        await laptop.LoginAsync(portal.Host, email, phone);
+        await laptop.GotoAsync(onSecond);
+        await Expect(laptop).Not.ToHaveURLAsync(new Regex("/inloggen"));
+        await Expect(laptop.GetByRole(AriaRole.Heading, new() { Level = 1 })).Not.ToHaveTextAsync("Inloggen");
+
+        var other = await portal.NewPageAsync(phone: true);
+        await other.LoginAsync(portal.Host, email, phone);
+        await other.GotoAsync("/instellingen");
+        await other.GetByRole(AriaRole.Button, new() { Name = "Uitloggen op alle apparaten" }).ClickAsync();
+        await Expect(other.GetByRole(AriaRole.Status)).ToContainTextAsync("U bent op alle apparaten uitgelogd.");
+        var loggedOutAt = DateTime.UtcNow;
+
+        // Revocations.StalenessBound is 5 seconds by default (Identity:RevocationRefreshSeconds); allow for the page loads.
+        while (true)
+        {
+            await laptop.GotoAsync(onSecond);
+            if (laptop.Url.Contains("/inloggen", StringComparison.Ordinal))
+                break;
+            Assert.True(DateTime.UtcNow - loggedOutAt < TimeSpan.FromSeconds(9), "the second instance still accepts the session after the staleness bound");
+            await Task.Delay(250);
+        }
+        await Expect(laptop.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Inloggen");
+    }
+
+    private sealed class SecondHost(PortalHost host) : IAsyncDisposable
+    {
+        public PortalHost Host { get; } = host;
+
+        public async ValueTask DisposeAsync() => await Host.DisposeAsync();
     }
 
     /// <summary>The activation e-mail's link, the SMS code, a password: as seed 004 describes it.</summary>

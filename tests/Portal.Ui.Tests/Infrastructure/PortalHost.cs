@@ -20,10 +20,21 @@ public sealed partial class PortalHost : IAsyncLifetime
     public const string Password = "Welkom2026";
 
     private readonly string[] _settings;
+    private readonly bool _ownsData = true;
     private Process? _process;
 
     /// <param name="settings">Extra command-line settings, e.g. --Portal:Roles=fhir.</param>
     public PortalHost(params string[] settings) => _settings = settings;
+
+    private PortalHost(string dataDirectory, string[] settings) : this(settings)
+    {
+        DataDirectory = dataDirectory;
+        _ownsData = false;
+    }
+
+    /// <summary>A second instance on the same database, outbox and cookie keys as <paramref name="first"/> (as instances behind a load balancer).</summary>
+    public static PortalHost SecondInstance(PortalHost first, params string[] settings) => new(first.DataDirectory, settings);
+
     private readonly StringBuilder _log = new();
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "portal-ui-tests", Guid.NewGuid().ToString("N"));
@@ -35,7 +46,8 @@ public sealed partial class PortalHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
-        Run(["clients", "add", "--id", HisClient, "--name", "Test HIS", "--auth", "client_secret_basic", "--secret", HisSecret, "--scopes", "system/*.cruds"], wait: true);
+        if (_ownsData)
+            Run(["clients", "add", "--id", HisClient, "--name", "Test HIS", "--auth", "client_secret_basic", "--secret", HisSecret, "--scopes", "system/*.cruds"], wait: true);
         var port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         _process = Run([$"--urls={BaseAddress.ToString().TrimEnd('/')}", "--Demo:SlotDays=1", "--Jobs:DispatchIntervalSeconds=1", "--Jobs:RetryBaseSeconds=1",
@@ -147,6 +159,8 @@ public sealed partial class PortalHost : IAsyncLifetime
             await _process.WaitForExitAsync();
         }
         _process?.Dispose();
+        if (!_ownsData)
+            return;
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
