@@ -92,6 +92,8 @@ public static class FhirEndpoints
             return;
         }
         var outcome = await service.CreateAsync(type, body, context.RequestAborted);
+        // The id is the server's: only now can the access log name the new resource (and a new Patient's own record).
+        FhirAccessJournal.Of(context)?.Add(new FhirAccessRecord(FhirInteraction.Create, type, outcome.Resource.Id, null, outcome.Resource.Json));
         await FhirResponses.WriteWriteResultAsync(context, 201, outcome.Resource, $"Created {type}/{outcome.Resource.Id}");
     }
 

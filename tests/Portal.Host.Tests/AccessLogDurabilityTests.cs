@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace Portal.Host.Tests;
+
+public class AccessLogDurabilityTests
+{
+    /// <summary>
+    /// The access log queues off the request path and commits as soon as something is queued: what the
+    /// server served a second before a kill -9 is in the log after the restart. (What is lost on a hard
+    /// kill is at most what was served in the last moments before it.)
+    /// </summary>
+    [Fact]
+    public async Task AccessesServedASecondBeforeKillMinus9_AreInTheLogAfterRestart()
+    {
+        using var dir = new TempDirectory();
+        HostProcess.RegisterTestClient(dir.Path);
+        var patients = new List<string>();
+        using (var host = HostProcess.Start(dir.Path, "--Demo:Seed=false"))
+        {
+            Assert.True(await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)), host.StandardOutput + host.StandardError);
+            using var client = await host.CreateAuthorizedClientAsync();
+            for (var i = 0; i < 40; i++)
+            {
+                var created = await client.PostAsync("/fhir/Patient", new StringContent(
+                    $$$"""{"resourceType":"Patient","name":[{"family":"Logboek {{{i}}}"}]}""", Encoding.UTF8, "application/fhir+json"));
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+                patients.Add(created.Headers.Location!.AbsolutePath.Split('/')[3]);
+            }
+            var reads = patients.Select(id => client.GetAsync($"/fhir/Patient/{id}"));
+            Assert.All(await Task.WhenAll(reads), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+            var search = await client.GetAsync("/fhir/Patient?family=Logboek&_count=100");
+            Assert.Equal(HttpStatusCode.OK, search.StatusCode);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            host.KillHard();
+        }
+
+        using (var host = HostProcess.Start(dir.Path, "--Demo:Seed=false"))
+        {
+            Assert.True(await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)), host.StandardOutput + host.StandardError);
+            using var client = await host.CreateAuthorizedClientAsync();
+            foreach (var subtype in new[] { "create", "read", "search-type" })
+            {
+                var logged = new HashSet<string>();
+                var bundle = JsonDocument.Parse(await client.GetStringAsync($"/fhir/AuditEvent?subtype={subtype}&_count=1000")).RootElement;
+                foreach (var entry in bundle.TryGetProperty("entry", out var entries) ? entries.EnumerateArray() : Enumerable.Empty<JsonElement>())
+                {
+                    foreach (var entity in entry.GetProperty("resource").GetProperty("entity").EnumerateArray())
+                        logged.Add(entity.GetProperty("what").GetProperty("reference").GetString()!);
+                }
+                Assert.All(patients, id => Assert.Contains($"Patient/{id}", logged));
+            }
+        }
+    }
+}
