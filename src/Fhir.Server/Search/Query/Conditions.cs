@@ -227,9 +227,13 @@ public static class SqlFilter
                     if (count <= SmallSet)
                         break;
                 }
-                // Several sets at the cap (a busy practitioner's appointments and one day's): count those further,
-                // so that the one that stays small as the data grows drives instead of the first by priority.
-                for (var cap = ProbeCap * 10L; cap <= MaxProbeCap && counts.Count(c => c.Count >= cap / 10) > 1 && counts.Min(c => c.Count) >= cap / 10; cap *= 10)
+                // A date range and another set both at the cap (one day's appointments and a busy practitioner's):
+                // count those further, so that the one that stays small as the history grows drives instead of the
+                // first by priority. Other ties (two large token or reference sets) are not worth the extra counting.
+                for (var cap = ProbeCap * 10L;
+                     cap <= MaxProbeCap && counts.Count(c => c.Count >= cap / 10) > 1 && counts.Min(c => c.Count) >= cap / 10
+                     && counts.Any(c => candidates[c.Index].Condition is DateRangeCondition);
+                     cap *= 10)
                 {
                     for (var k = 0; k < counts.Count; k++)
                     {
