@@ -75,14 +75,15 @@ public sealed class AppointmentIndexer(IServiceProvider services, IHttpContextAc
         if (type != "Appointment")
             return null;
         var principal = AppointmentWriter.Principal(http);
-        var kind = principal?.FindFirst(PortalClaims.Kind)?.Value switch
-        {
-            PortalClaims.KindPatient => WriterKind.Patient,
-            PortalClaims.KindStaff => WriterKind.Staff,
-            _ => WriterKind.Other,
-        };
-        return new PreparedAppointment(AppointmentResource.Parse(resource), kind, principal?.FindFirst(PortalClaims.FhirUser)?.Value);
+        return new PreparedAppointment(AppointmentResource.Parse(resource), Writer(principal), principal?.FindFirst(PortalClaims.FhirUser)?.Value);
     }
+
+    private static WriterKind Writer(ClaimsPrincipal? principal) => principal?.FindFirst(PortalClaims.Kind)?.Value switch
+    {
+        PortalClaims.KindPatient => WriterKind.Patient,
+        PortalClaims.KindStaff => WriterKind.Staff,
+        _ => WriterKind.Other,
+    };
 
     public void Index(IWriteSession session, StoredResource stored, object? prepared)
     {
@@ -107,6 +108,14 @@ public sealed class AppointmentIndexer(IServiceProvider services, IHttpContextAc
         var before = db.Appointment(stored.Id, c);
         if (stored.IsDeleted || prepared is null)
         {
+            // A patient's delete is a cancellation: only before the cut-off, like every other door.
+            if (stored.IsDeleted && before is { Active: true, Start: { } start } && Writer(AppointmentWriter.Principal(http)) == WriterKind.Patient)
+            {
+                var agenda = before.ScheduleId is { } s ? db.Agenda(s, c) : null;
+                var settings = agenda is null ? PracticeSettings.Default : db.Rules(agenda.OrganizationId, c).Settings;
+                if (BookingRules.CheckChange(start, Instant.FromDateTimeOffset(time.GetUtcNow()), settings, PracticePhone(session, agenda?.OrganizationId)) is { } late)
+                    throw Rule(422, IssueCodes.BusinessRule, late.Code, late.Message);
+            }
             foreach (var slot in AppointmentDb.Release(c, stored.Id, []))
                 SetSlotStatus(session, slot, "free");
             AppointmentDb.DeleteAppointment(c, stored.Id);

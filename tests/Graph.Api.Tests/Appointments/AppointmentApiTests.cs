@@ -344,6 +344,12 @@ public sealed class AppointmentApiTests(AppointmentApiTests.Host host) : IClassF
         Assert.Contains("iemand anders", await twice.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var id = JsonDocument.Parse(await ok.Content.ReadAsStringAsync()).RootElement.Str("id");
+        using var moveBySlotPatch = new HttpRequestMessage(HttpMethod.Patch, $"/fhir/Appointment/{id}")
+        {
+            Content = new StringContent("""[{"op":"replace","path":"/serviceType/0/coding/0/code","value":"oren-uitspuiten"},{"op":"replace","path":"/start","value":"2000-01-01T00:00:00Z"}]""",
+                Encoding.UTF8, "application/json-patch+json"),
+        };
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.SendAsync(moveBySlotPatch)).StatusCode);
         var ics = await client.GetAsync($"/portal/afspraken/{id}/agenda.ics");
         Assert.Equal(HttpStatusCode.OK, ics.StatusCode);
         Assert.Equal("text/calendar", ics.Content.Headers.ContentType!.MediaType);
@@ -356,6 +362,31 @@ public sealed class AppointmentApiTests(AppointmentApiTests.Host host) : IClassF
         Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync($"/portal/afspraken/{id}/agenda.ics")).StatusCode);
         using var anonymous = Api.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/portal/afspraken/{id}/agenda.ics")).StatusCode);
+    }
+
+    [Fact]
+    public async Task FhirDelete_ByPatientApp_AfterTheCutoff_IsRefused_BeforeItCancels()
+    {
+        var token = await PortalLogin.TokenAsync(Api, "willem.bos@example.nl", "06-10000005");
+        using var client = Api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var early = await TimesAsync("patient-willem-bos", Jansen, "consult-10", skipDays: 3);
+        var keep = (await BookAsync("patient-willem-bos", Jansen, "consult-10", early[0].Str("start"), "Astma controle")).Data("bookAppointment").Str("id");
+        var manager = PortalApiFactory.Staff("manager", role: "praktijkmanager");
+        var set = await Api.GraphAsync(manager, "mutation { savePracticeBookingSettings(minDays: 1, maxDays: 100, cutoffHours: 336) { cutoffHours } }");
+        Assert.Equal(336, set.Data("savePracticeBookingSettings").GetProperty("cutoffHours").GetInt32());
+        try
+        {
+            var refused = await client.DeleteAsync($"/fhir/Appointment/{keep}");
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            Assert.Contains(BookingRules.PastCutoff, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Api.GraphAsync(manager, "mutation { savePracticeBookingSettings(minDays: 1, maxDays: 100, cutoffHours: 24) { cutoffHours } }");
+        }
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/fhir/Appointment/{keep}")).StatusCode);
+        Assert.Contains(await TimesAsync("patient-willem-bos", Jansen, "consult-10", skipDays: 3), t => t.Str("start") == early[0].Str("start"));
     }
 
     [Fact]

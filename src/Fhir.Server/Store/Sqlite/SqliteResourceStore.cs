@@ -164,6 +164,9 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
 
     private sealed class WriteRequest<T>(Func<IWriteSession, T> work) : IWriteRequest
     {
+        // The unit runs on the writer's thread but in its caller's execution context, so what the caller's
+        // flow carries (the HTTP request, who is writing) is visible to indexers inside the transaction.
+        private readonly ExecutionContext? _context = ExecutionContext.Capture();
         private T? _result;
         private Exception? _error;
 
@@ -173,7 +176,14 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         {
             try
             {
-                _result = work(session);
+                if (_context is null)
+                    _result = work(session);
+                else
+                    ExecutionContext.Run(_context, static state =>
+                    {
+                        var (request, s) = ((WriteRequest<T>, IWriteSession))state!;
+                        request._result = request.Work(s);
+                    }, (this, session));
                 _error = null;
             }
             catch (Exception ex)
@@ -182,6 +192,8 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
             }
             return _error;
         }
+
+        private Func<IWriteSession, T> Work => work;
 
         public void Complete()
         {
