@@ -60,6 +60,41 @@ public sealed partial class AccountsTests(PortalFixture portal)
     }
 
     [Fact]
+    public async Task Signup_ForNoPatientOfThePractice_IsRejected_TheApplicantGetsAMailWithoutTheReason()
+    {
+        const string email = "onbekend.persoon@example.nl";
+        var bsn = NewBsn();
+        var visitor = await portal.NewPageAsync(phone: true);
+        await visitor.GotoAsync("/aanmelden");
+        await visitor.GetByLabel("Voornaam").FillAsync("Onbekend");
+        await visitor.GetByLabel("Achternaam").FillAsync("Persoon");
+        await visitor.GetByLabel("Geboortedatum").FillAsync("1975-11-20");
+        await visitor.GetByLabel("Burgerservicenummer (BSN)").FillAsync(bsn);
+        await visitor.GetByLabel("E-mailadres").FillAsync(email);
+        await visitor.GetByLabel("Mobiel telefoonnummer").FillAsync("0620003003");
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "Account aanvragen" }).ClickAsync();
+        // The same answer as for a known patient: the page reveals nothing about who is a patient here.
+        await Expect(visitor.GetByRole(AriaRole.Status)).ToHaveTextAsync("Bedankt voor uw aanmelding. De praktijk controleert uw gegevens. U ontvangt een e-mail zodra uw account klaarstaat.");
+
+        var manager = await portal.NewPageAsync();
+        await manager.LoginAsync(portal.Host, Manager, ManagerPhone);
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Aanvragen voor een account" }).ClickAsync();
+        var request = manager.GetByRole(AriaRole.Region, new() { Name = "Onbekend Persoon" });
+        await Expect(request).ToContainTextAsync("Geen patiënt gevonden");
+        await Expect(request.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Goedkeuren") })).ToHaveCountAsync(0);
+        await request.GetByLabel("Reden bij afwijzen").FillAsync("Niet ingeschreven in onze praktijk");
+        await manager.ShotAsync("aanvraag-afwijzen");
+        await request.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Afwijzen") }).ClickAsync();
+        await Expect(manager.GetByRole(AriaRole.Status)).ToContainTextAsync("De aanvraag van Onbekend Persoon is afgewezen.");
+        await Expect(manager.GetByRole(AriaRole.Region, new() { Name = "Onbekend Persoon" })).ToHaveCountAsync(0);
+
+        var mail = portal.Host.OutboxFiles($"email-{email}").LastOrDefault();
+        Assert.NotNull(mail);
+        var text = await File.ReadAllTextAsync(mail.FullName);
+        Assert.DoesNotContain("ingeschreven", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Signup_WithAnInvalidBsn_ShowsTheDutchErrorNextToTheField()
     {
         var page = await portal.NewPageAsync(phone: true);
