@@ -33,12 +33,7 @@ public sealed class AccessibilityTests(PortalFixture portal)
     {
         var patient = await portal.NewPageAsync(phone: true);
         await patient.LoginAsync(portal.Host, "fatima.elamrani@example.nl", "06-10000004");
-        await patient.GotoAsync("/berichten/nieuw?stap=3");
-        await patient.GetByLabel("Onderwerp").FillAsync("Allergie en nieuwe medicijnen");
-        await patient.GetByLabel("Uw vraag").FillAsync("Mag ik met mijn penicilline-allergie amoxicilline gebruiken?");
-        await patient.GetByRole(AriaRole.Button, new() { Name = "Bericht versturen" }).ClickAsync();
-        await Expect(patient.GetByRole(AriaRole.Status)).ToContainTextAsync("Uw bericht is verstuurd.");
-        var thread = Regex.Match(patient.Url, "/berichten/gesprek/([^?]+)").Groups[1].Value;
+        var thread = await patient.AskAsync("Allergie en nieuwe medicijnen", "Mag ik met mijn penicilline-allergie amoxicilline gebruiken?");
 
         foreach (var path in new[] { "/", "/berichten", "/berichten/map/in-afwachting", "/berichten/nieuw", "/berichten/nieuw?stap=2", "/berichten/nieuw?stap=3",
                      $"/berichten/gesprek/{thread}", "/instellingen" })

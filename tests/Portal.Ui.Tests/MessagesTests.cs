@@ -11,23 +11,12 @@ namespace Portal.Ui.Tests;
 [Collection(PortalCollection.Name)]
 public sealed class MessagesTests(PortalFixture portal)
 {
-    /// <summary>Sends a question through the portal as the logged-in patient and returns the conversation's id.</summary>
-    private static async Task<string> AskAsync(IPage page, string topic, string text)
-    {
-        await page.GotoAsync("/berichten/nieuw?stap=3&soort=medisch");
-        await page.GetByLabel("Onderwerp").FillAsync(topic);
-        await page.GetByLabel("Uw vraag").FillAsync(text);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Bericht versturen" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Uw bericht is verstuurd.");
-        return Regex.Match(page.Url, "/berichten/gesprek/([^?]+)").Groups[1].Value;
-    }
-
     [Fact]
     public async Task HisReplyThroughFhir_ShowsInPostvakIn_AndTheOpenConversationTakesAReaction()
     {
         var page = await portal.NewPageAsync();
         await page.LoginAsync(portal.Host, "willem.bos@example.nl", "06-10000005");
-        var id = await AskAsync(page, "Benauwd bij het sporten", "Mijn puffer helpt minder goed sinds een week.");
+        var id = await page.AskAsync("Benauwd bij het sporten", "Mijn puffer helpt minder goed sinds een week.");
 
         using var his = await portal.Host.HisClientAsync();
         var open = JsonDocument.Parse(await his.GetStringAsync("/fhir/Communication?status=in-progress&subject=Patient/patient-willem-bos"));
@@ -86,7 +75,7 @@ public sealed class MessagesTests(PortalFixture portal)
     {
         var emma = await portal.NewPageAsync();
         await emma.LoginAsync(portal.Host, "emma.dejong@example.nl", "06-10000001");
-        var id = await AskAsync(emma, "Vertrouwelijke vraag", "Dit mag alleen de praktijk lezen.");
+        var id = await emma.AskAsync("Vertrouwelijke vraag", "Dit mag alleen de praktijk lezen.");
         var photo = await emma.ScreenshotAsync(new PageScreenshotOptions { Type = ScreenshotType.Png });
 
         var fatima = await portal.NewPageAsync();
@@ -112,7 +101,7 @@ public sealed class MessagesTests(PortalFixture portal)
     {
         var page = await portal.NewPageAsync(phone: true);
         await page.LoginAsync(portal.Host, "daan.dejong@example.nl", "06-10000002");
-        await AskAsync(page, "Pijn in mijn knie na voetbal", "Sinds zaterdag doet mijn knie pijn bij traplopen.");
+        await page.AskAsync("Pijn in mijn knie na voetbal", "Sinds zaterdag doet mijn knie pijn bij traplopen.");
         foreach (var (path, shot) in new[] { ("/", "telefoon-start"), ("/berichten/map/in-afwachting", "telefoon-in-afwachting"), ("/berichten/nieuw?stap=2", "telefoon-kies-zorgverlener") })
         {
             await page.GotoAsync(path);

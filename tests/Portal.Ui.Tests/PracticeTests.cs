@@ -13,12 +13,7 @@ public sealed class PracticeTests(PortalFixture portal)
     {
         var patient = await portal.NewPageAsync();
         await patient.LoginAsync(portal.Host, "daan.dejong@example.nl", "06-10000002");
-        await patient.GotoAsync("/berichten/nieuw?stap=3");
-        await patient.GetByLabel("Onderwerp").FillAsync("Uitslag bloedonderzoek");
-        await patient.GetByLabel("Uw vraag").FillAsync("Is de uitslag van mijn bloedonderzoek al bekend?");
-        await patient.GetByRole(AriaRole.Button, new() { Name = "Bericht versturen" }).ClickAsync();
-        await Expect(patient.GetByRole(AriaRole.Status)).ToContainTextAsync("Uw bericht is verstuurd.");
-        var threadUrl = patient.Url.Split('?')[0];
+        var thread = await patient.AskAsync("Uitslag bloedonderzoek", "Is de uitslag van mijn bloedonderzoek al bekend?");
 
         var claire = await portal.NewPageAsync();
         await claire.LoginAsync(portal.Host, "claire.bakker@praktijkdelinde.nl", "06-10000013");
@@ -49,7 +44,7 @@ public sealed class PracticeTests(PortalFixture portal)
         await Expect(claire.Locator(".gegevens")).ToContainTextAsync("namens afwezige beantwoord");
         await claire.ShotAsync("antwoord-namens-afwezige");
 
-        await patient.GotoAsync(threadUrl);
+        await patient.GotoAsync($"/berichten/gesprek/{thread}");
         await Expect(patient.GetByText(new Regex("U kunt een antwoord verwachten op"))).ToBeVisibleAsync();
         await Expect(patient.GetByLabel("Uw reactie")).ToBeVisibleAsync();
         await Expect(patient.Locator("#afgesloten")).ToHaveCountAsync(0);

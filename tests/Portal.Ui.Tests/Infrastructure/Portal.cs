@@ -32,6 +32,17 @@ public static class Portal
         await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
     }
 
+    /// <summary>Sends a medical question to the own GP as the logged-in patient; returns the conversation's id.</summary>
+    public static async Task<string> AskAsync(this IPage page, string topic, string text)
+    {
+        await page.GotoAsync("/berichten/nieuw?stap=3&soort=medisch");
+        await page.GetByLabel("Onderwerp").FillAsync(topic);
+        await page.GetByLabel("Uw vraag").FillAsync(text);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Bericht versturen" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Uw bericht is verstuurd.");
+        return Regex.Match(page.Url, "/berichten/gesprek/([^?]+)").Groups[1].Value;
+    }
+
     public static async Task ShotAsync(this IPage page, string name)
     {
         var file = Path.Combine(PortalFixture.Screenshots, $"{name}.png");

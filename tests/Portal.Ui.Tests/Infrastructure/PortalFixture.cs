@@ -23,6 +23,7 @@ public sealed class PortalFixture : IAsyncLifetime
         if (!File.Exists(Chromium))
             throw new InvalidOperationException($"{Chromium} is missing: apt-get install -y chromium (test.sh does this)");
         Directory.CreateDirectory(Screenshots);
+        Assertions.SetDefaultExpectTimeout(15_000);
         Console.WriteLine($"Screenshots: {Screenshots}");
         await Host.InitializeAsync();
         _playwright = await Playwright.CreateAsync();
@@ -46,7 +47,9 @@ public sealed class PortalFixture : IAsyncLifetime
             IsMobile = phone,
             HasTouch = phone,
         });
-        context.SetDefaultTimeout(20_000);
+        // Generous: the machine running the suite is shared, and a login hashes a password (PBKDF2) on a busy CPU.
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(45_000);
         return await context.NewPageAsync();
     }
 
