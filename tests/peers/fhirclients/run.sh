@@ -10,7 +10,7 @@ cd "$here"
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 peer_name=fhirclients
 source "$here/../lib/host.sh"
-port=5190
+port=$(free_port)
 secret="peer-$(date +%s%N)"
 host_cli clients add --id peer-his --name "Peer HIS" --auth client_secret_basic --secret "$secret" --scopes "system/*.cruds"
 host_start "$port" --Demo:Seed=false

@@ -10,7 +10,7 @@ cd "$here"
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 peer_name=ical
 source "$here/../lib/host.sh"
-port=5371
+port=$(free_port)
 
 host_cli clients add --id ical-peer --name "iCal peer" --auth client_secret_basic --secret ical-peer-secret-0123456789 --scopes "system/*.cruds"
 host_start "$port" --Demo:Seed=true --Demo:SlotDays=4

@@ -26,3 +26,6 @@ host_start() {
 
 # host_log_tail: the end of the host's log, for a failing suite.
 host_log_tail() { echo "--- host log"; tail -50 "$work/host.log"; }
+
+# free_port: a loopback port nobody listens on right now, so suites never collide with other hosts.
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }

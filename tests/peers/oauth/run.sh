@@ -10,8 +10,8 @@ cd "$here"
 npm ci --no-audit --no-fund --loglevel=error >/dev/null
 peer_name=oauth
 source "$here/../lib/host.sh"
-port=5193
-app_port=5194
+port=$(free_port)
+app_port=$(free_port); while [ "$app_port" = "$port" ]; do app_port=$(free_port); done
 
 node keys.mjs "$work/his-private.json" "$work/his.jwks.json"
 host_cli clients add --id his-peer --name "Peer HIS" --auth private_key_jwt --jwks-file "$work/his.jwks.json" --scopes "system/Patient.rs"
