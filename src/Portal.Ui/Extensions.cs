@@ -8,16 +8,21 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Ui.Components;
 using Portal.Ui.Components.Pages.Accounts;
+using Portal.Ui.Components.Pages.Appointments;
 using Portal.Ui.Components.Pages.Messages;
 using Portal.Ui.Components.Pages.Practice;
+using Portal.Ui.Components.Pages.PracticeAgenda;
 using Portal.Ui.Client;
+using Portal.Ui.Interactive;
 using Portal.Ui.Navigation;
 using Portal.Ui.Session;
+using Radzen;
 
 namespace Portal.Ui;
 
@@ -35,8 +40,10 @@ public static class Extensions
         // Serve the library's files (portal.css) from the build output too, not only when published.
         builder.WebHost.UseStaticWebAssets();
         var services = builder.Services;
-        services.AddRazorComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidation>();
+        services.AddRadzenComponents();
         services.AddAuthentication(PortalSession.Scheme).AddCookie(PortalSession.Scheme, PortalSession.Configure);
         services.AddAuthorizationBuilder()
             .AddPolicy(PortalUsers.PatientPolicy, p => p.AddAuthenticationSchemes(PortalSession.Scheme).RequireAuthenticatedUser()
@@ -56,6 +63,8 @@ public static class Extensions
         services.AddMessagesArea();
         services.AddPracticeArea();
         services.AddAccountsArea();
+        services.AddAppointmentsArea();
+        services.AddPracticeAgendaArea();
         return builder;
     }
 
@@ -85,9 +94,11 @@ public static class Extensions
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets();
-        app.MapRazorComponents<App>();
+        app.MapBlazorScript();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapSessionEndpoints();
         app.MapAttachmentEndpoint();
+        app.MapCalendarFileEndpoint();
         return app;
     }
 
