@@ -82,9 +82,9 @@ public static class Extensions
         {
             branch.Use((context, next) =>
             {
-                // The portal's pages run no script at all: anything injected would not run either.
-                context.Response.Headers.ContentSecurityPolicy =
-                    "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; img-src 'self'";
+                // The portal's pages run no script at all (anything injected would not run either), except the
+                // interactive ones, which load only the framework's and Radzen's script files (InteractivePages).
+                context.Response.Headers.ContentSecurityPolicy = InteractivePages.ContentSecurityPolicy(context);
                 context.Response.Headers.XContentTypeOptions = "nosniff";
                 context.Response.Headers["Referrer-Policy"] = "same-origin";
                 return next(context);
