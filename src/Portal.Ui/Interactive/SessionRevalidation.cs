@@ -1,4 +1,4 @@
-using Identity.Accounts;
+using Identity.OAuth;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.Logging;
