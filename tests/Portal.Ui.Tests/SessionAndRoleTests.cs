@@ -33,6 +33,7 @@ public sealed class SessionAndRoleTests(PortalFixture portal)
         var menu = page.GetByRole(AriaRole.Navigation, new() { Name = "Hoofdmenu" });
         await Expect(menu.GetByRole(AriaRole.Link, new() { Name = "Niet afgeleverd" })).ToBeVisibleAsync();
         await Expect(menu.GetByRole(AriaRole.Link, new() { Name = "E-consulten" })).ToHaveCountAsync(0);
+        await Expect(page.Locator(".merk")).ToHaveTextAsync("Huisartsenpraktijk De Linde Praktijkportaal");
         await menu.GetByRole(AriaRole.Link, new() { Name = "Niet afgeleverd" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Niet afgeleverde meldingen");
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
@@ -46,6 +47,7 @@ public sealed class SessionAndRoleTests(PortalFixture portal)
     {
         var page = await portal.NewPageAsync();
         await page.LoginAsync(portal.Host, "emma.dejong@example.nl", "06-10000001");
+        await Expect(page.Locator(".merk")).ToHaveTextAsync("Huisartsenpraktijk De Linde Patiëntenportaal");
         await page.GotoAsync("/berichten");
         var people = page.GetByRole(AriaRole.Navigation, new() { Name = "Berichten van" });
         await Expect(people.GetByRole(AriaRole.Link, new() { Name = "Emma de Jong (uzelf)" })).ToHaveAttributeAsync("aria-current", "page");
