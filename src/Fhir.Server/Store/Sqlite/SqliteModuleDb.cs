@@ -11,6 +11,14 @@ public abstract class SqliteModuleDb(string connectionString)
 {
     public string ConnectionString { get; } = SqliteConnectionStrings.Normalize(connectionString);
 
+    /// <summary>SQL parameters for an IN list: names (@p0, @p1...) joined for the SQL, and their values.</summary>
+    public static (string Names, (string Name, object? Value)[] Values) InList(string prefix, IEnumerable<string> values)
+    {
+        var list = values as IReadOnlyList<string> ?? values.ToList();
+        var names = list.Select((_, i) => $"@{prefix}{i}").ToArray();
+        return (names.Length == 0 ? "NULL" : string.Join(", ", names), names.Select((n, i) => (n, (object?)list[i])).ToArray());
+    }
+
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(ConnectionString);

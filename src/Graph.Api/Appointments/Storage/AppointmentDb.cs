@@ -221,19 +221,8 @@ public sealed class AppointmentDb(IOptions<StorageOptions> storage, TimeProvider
     // ---- projections ---------------------------------------------------------------------------
 
     /// <summary>The slots of agendas between two instants, with free meaning status free and unclaimed.</summary>
-    public List<AgendaSlot> Slots(IReadOnlyCollection<string> scheduleIds, Instant from, Instant to)
-    {
-        if (scheduleIds.Count == 0)
-            return [];
-        var names = scheduleIds.Select((_, i) => $"@s{i}").ToArray();
-        var parameters = new List<(string, object?)> { ("@from", from.ToUnixTimeMilliseconds()), ("@to", to.ToUnixTimeMilliseconds()) };
-        parameters.AddRange(scheduleIds.Select((s, i) => (names[i], (object?)s)));
-        return Query($"""
-            SELECT slot_id, start_ms, end_ms, status = 'free' AND appointment_id IS NULL FROM appt_slot
-            WHERE schedule_id IN ({string.Join(", ", names)}) AND start_ms >= @from AND start_ms < @to ORDER BY schedule_id, start_ms
-            """, r => new AgendaSlot(r.GetString(0), Instant.FromUnixTimeMilliseconds(r.GetInt64(1)), Instant.FromUnixTimeMilliseconds(r.GetInt64(2)), r.GetInt64(3) != 0),
-            parameters.ToArray());
-    }
+    public List<AgendaSlot> Slots(IReadOnlyCollection<string> scheduleIds, Instant from, Instant to) =>
+        SlotRows(scheduleIds, from, to).Select(r => new AgendaSlot(r.Id, r.Start, r.End, r.Status == "free" && r.AppointmentId is null)).ToList();
 
     public sealed record SlotRow(string Id, string ScheduleId, Instant Start, Instant End, string Status, string? AppointmentId);
 
@@ -241,27 +230,26 @@ public sealed class AppointmentDb(IOptions<StorageOptions> storage, TimeProvider
     {
         if (scheduleIds.Count == 0)
             return [];
-        var names = scheduleIds.Select((_, i) => $"@s{i}").ToArray();
-        var parameters = new List<(string, object?)> { ("@from", from.ToUnixTimeMilliseconds()), ("@to", to.ToUnixTimeMilliseconds()) };
-        parameters.AddRange(scheduleIds.Select((s, i) => (names[i], (object?)s)));
+        var (names, values) = InList("s", scheduleIds);
+        (string, object?)[] parameters = [("@from", from.ToUnixTimeMilliseconds()), ("@to", to.ToUnixTimeMilliseconds()), .. values];
         var sql = $"""
             SELECT slot_id, schedule_id, start_ms, end_ms, status, appointment_id FROM appt_slot
-            WHERE schedule_id IN ({string.Join(", ", names)}) AND start_ms >= @from AND start_ms < @to ORDER BY schedule_id, start_ms
+            WHERE schedule_id IN ({names}) AND start_ms >= @from AND start_ms < @to ORDER BY schedule_id, start_ms
             """;
         static SlotRow Map(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), Instant.FromUnixTimeMilliseconds(r.GetInt64(2)),
             Instant.FromUnixTimeMilliseconds(r.GetInt64(3)), r.GetString(4), Str(r, 5));
-        return connection is null ? Query(sql, Map, parameters.ToArray()) : Read(connection, sql, Map, parameters.ToArray());
+        return connection is null ? Query(sql, Map, parameters) : Read(connection, sql, Map, parameters);
     }
 
     public List<SlotRow> SlotsById(IReadOnlyList<string> slotIds, DbConnection connection)
     {
         if (slotIds.Count == 0)
             return [];
-        var names = slotIds.Select((_, i) => $"@s{i}").ToArray();
-        return Read(connection, $"SELECT slot_id, schedule_id, start_ms, end_ms, status, appointment_id FROM appt_slot WHERE slot_id IN ({string.Join(", ", names)})",
+        var (names, values) = InList("s", slotIds);
+        return Read(connection, $"SELECT slot_id, schedule_id, start_ms, end_ms, status, appointment_id FROM appt_slot WHERE slot_id IN ({names})",
             r => new SlotRow(r.GetString(0), r.GetString(1), Instant.FromUnixTimeMilliseconds(r.GetInt64(2)), Instant.FromUnixTimeMilliseconds(r.GetInt64(3)),
                 r.GetString(4), Str(r, 5)),
-            slotIds.Select((s, i) => (names[i], (object?)s)).ToArray());
+            values);
     }
 
     public AppointmentRow? Appointment(string id, DbConnection? connection = null)
@@ -274,22 +262,21 @@ public sealed class AppointmentDb(IOptions<StorageOptions> storage, TimeProvider
     {
         if (patientIds.Count == 0)
             return [];
-        var names = patientIds.Select((_, i) => $"@p{i}").ToArray();
-        return Query($"SELECT {AppointmentColumns} FROM appt_appointment WHERE patient_id IN ({string.Join(", ", names)}) ORDER BY start_ms",
-            MapAppointment, patientIds.Select((p, i) => (names[i], (object?)p)).ToArray());
+        var (names, values) = InList("p", patientIds);
+        return Query($"SELECT {AppointmentColumns} FROM appt_appointment WHERE patient_id IN ({names}) ORDER BY start_ms",
+            MapAppointment, values);
     }
 
     public List<AppointmentRow> AppointmentsOfSchedules(IReadOnlyCollection<string> scheduleIds, Instant from, Instant to)
     {
         if (scheduleIds.Count == 0)
             return [];
-        var names = scheduleIds.Select((_, i) => $"@s{i}").ToArray();
-        var parameters = new List<(string, object?)> { ("@from", from.ToUnixTimeMilliseconds()), ("@to", to.ToUnixTimeMilliseconds()) };
-        parameters.AddRange(scheduleIds.Select((s, i) => (names[i], (object?)s)));
+        var (names, values) = InList("s", scheduleIds);
+        (string, object?)[] parameters = [("@from", from.ToUnixTimeMilliseconds()), ("@to", to.ToUnixTimeMilliseconds()), .. values];
         return Query($"""
             SELECT {AppointmentColumns} FROM appt_appointment
-            WHERE schedule_id IN ({string.Join(", ", names)}) AND start_ms >= @from AND start_ms < @to ORDER BY start_ms
-            """, MapAppointment, parameters.ToArray());
+            WHERE schedule_id IN ({names}) AND start_ms >= @from AND start_ms < @to ORDER BY start_ms
+            """, MapAppointment, parameters);
     }
 
     /// <summary>Web appointments of these agendas that staff have not checked yet, oldest booking first.</summary>
@@ -297,12 +284,12 @@ public sealed class AppointmentDb(IOptions<StorageOptions> storage, TimeProvider
     {
         if (scheduleIds.Count == 0)
             return [];
-        var names = scheduleIds.Select((_, i) => $"@s{i}").ToArray();
+        var (names, values) = InList("s", scheduleIds);
         return Query($"""
             SELECT {AppointmentColumns} FROM appt_appointment
-            WHERE web = 1 AND checked_utc IS NULL AND status NOT IN ('cancelled', 'entered-in-error', 'noshow') AND schedule_id IN ({string.Join(", ", names)})
+            WHERE web = 1 AND checked_utc IS NULL AND status NOT IN ('cancelled', 'entered-in-error', 'noshow') AND schedule_id IN ({names})
             ORDER BY created_ms
-            """, MapAppointment, scheduleIds.Select((s, i) => (names[i], (object?)s)).ToArray());
+            """, MapAppointment, values);
     }
 
     /// <summary>Web appointments booked in [from, to) per agenda (cancelled ones included: they were made).</summary>
@@ -310,14 +297,13 @@ public sealed class AppointmentDb(IOptions<StorageOptions> storage, TimeProvider
     {
         if (scheduleIds.Count == 0)
             return [];
-        var names = scheduleIds.Select((_, i) => $"@s{i}").ToArray();
-        var parameters = new List<(string, object?)> { ("@from", from.ToUnixTimeMilliseconds()), ("@to", to.ToUnixTimeMilliseconds()) };
-        parameters.AddRange(scheduleIds.Select((s, i) => (names[i], (object?)s)));
+        var (names, values) = InList("s", scheduleIds);
+        (string, object?)[] parameters = [("@from", from.ToUnixTimeMilliseconds()), ("@to", to.ToUnixTimeMilliseconds()), .. values];
         return Query($"""
             SELECT schedule_id, COUNT(*), SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END) FROM appt_appointment
-            WHERE web = 1 AND created_ms >= @from AND created_ms < @to AND schedule_id IN ({string.Join(", ", names)})
+            WHERE web = 1 AND created_ms >= @from AND created_ms < @to AND schedule_id IN ({names})
             GROUP BY schedule_id
-            """, r => (r.GetString(0), r.GetInt32(1), r.GetInt32(2)), parameters.ToArray());
+            """, r => (r.GetString(0), r.GetInt32(1), r.GetInt32(2)), parameters);
     }
 
     /// <summary>Booked appointments starting in [from, to): candidates for a reminder.</summary>

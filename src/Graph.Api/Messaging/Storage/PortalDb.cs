@@ -22,13 +22,6 @@ public sealed class PortalDb(IOptions<StorageOptions> storage) : SqliteModuleDb(
 
     protected override void OnCommand() => Interlocked.Increment(ref _commands);
 
-    /// <summary>SQL parameters for an IN list: names (@p0, @p1...) and values.</summary>
-    public static (string Names, (string Name, object? Value)[] Values) InList(string prefix, IReadOnlyList<string> values)
-    {
-        var names = values.Select((_, i) => $"@{prefix}{i}").ToArray();
-        return (names.Length == 0 ? "NULL" : string.Join(", ", names), names.Select((n, i) => (n, (object?)values[i])).ToArray());
-    }
-
     public static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null
             : DateTimeOffset.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
