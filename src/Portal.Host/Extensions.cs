@@ -19,6 +19,7 @@ public static class Extensions
         var services = builder.Services;
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
+        services.AddTrustedProxies(builder.Configuration);
         services.AddFhirServer(builder.Configuration);
         services.AddIdentityServer(builder.Configuration);
         services.AddNotificationOutbox(builder.Configuration);
@@ -38,6 +39,7 @@ public static class Extensions
     public static WebApplication MapPortal(this WebApplication app)
     {
         var roles = PortalOptions.ParseRoles(app.Configuration[$"{PortalOptions.Section}:Roles"] ?? "all");
+        app.UseTrustedProxies();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.UseIdentityTokens();

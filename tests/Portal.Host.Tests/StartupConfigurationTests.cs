@@ -6,6 +6,7 @@ public class StartupConfigurationTests
     [Theory]
     [InlineData("--Portal:Roles=fhir,banana", "Portal:Roles")]
     [InlineData("--Storage:Provider=Oracle", "Storage:Provider")]
+    [InlineData("--Portal:TrustedProxies=10.0.0.1,proxy.local", "Portal:TrustedProxies")]
     [InlineData("--ConnectionStrings:Portal=Data Sorce=x.db", "ConnectionStrings:Portal")]
     [InlineData("--ConnectionStrings:Portal=Data Source=/proc/no-such-place/portal.db", "/proc/no-such-place")]
     [InlineData("--Fhir:MaxBodyBytes=-5", "MaxBodyBytes")]

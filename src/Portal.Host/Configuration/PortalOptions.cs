@@ -22,6 +22,13 @@ public sealed class PortalOptions
 
     public PortalRoles ParsedRoles => ParseRoles(Roles);
 
+    /// <summary>
+    /// Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto headers are believed: a
+    /// comma-separated list of addresses and CIDR networks ("10.0.0.5, 172.16.0.0/12"). Empty (the
+    /// default) believes no one, so a client cannot pose as another address to dodge the per-address limits.
+    /// </summary>
+    public string TrustedProxies { get; set; } = "";
+
     public static PortalRoles ParseRoles(string value)
     {
         var roles = PortalRoles.None;

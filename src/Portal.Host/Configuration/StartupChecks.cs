@@ -16,6 +16,7 @@ public static class StartupChecks
     {
         var portal = Bind<PortalOptions>(configuration, PortalOptions.Section);
         _ = portal.ParsedRoles;
+        TrustedProxies.Parse(portal.TrustedProxies);
         Bind<DemoOptions>(configuration, DemoOptions.Section);
         Bind<FhirServerOptions>(configuration, FhirServerOptions.Section);
         var identity = Bind<Identity.IdentityServerOptions>(configuration, Identity.IdentityServerOptions.Section);
