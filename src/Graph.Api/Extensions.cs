@@ -39,6 +39,7 @@ public static class Extensions
         services.AddSingleton<AppointmentService>();
         services.AddSingleton<SlotGenerator>();
         services.AddSingleton<AppointmentReminders>();
+        services.AddSingleton<Record.RecordService>();
         services.AddGraphEngine(_ => PortalSchema.Build());
         return services;
     }

@@ -44,7 +44,8 @@ public static class PortalSchema
     /// <summary>The whole SDL as one document.</summary>
     public static string Sdl() => string.Join("\n", SdlFiles());
 
-    public static Schema Build() => StaffAccounts.StaffSchema.Bind(AppointmentSchema.Bind(Bind(SchemaBuilder.FromSdl(SdlFiles())))).Build();
+    public static Schema Build() =>
+        Record.RecordSchema.Bind(StaffAccounts.StaffSchema.Bind(AppointmentSchema.Bind(Bind(SchemaBuilder.FromSdl(SdlFiles()))))).Build();
 
     public static SchemaBuilder Bind(SchemaBuilder builder) => builder
         // Query
@@ -301,7 +302,7 @@ public static class PortalSchema
 
     private static Task<Dictionary<string, object?>> Party(ResolverContext ctx, string reference) => PartyAsync(ctx, reference);
 
-    private static async Task<Dictionary<string, object?>> PartyAsync(ResolverContext ctx, string reference)
+    internal static async Task<Dictionary<string, object?>> PartyAsync(ResolverContext ctx, string reference)
     {
         var service = Messaging(ctx);
         var names = ctx.DataLoader<string, string>("displayName", async (refs, ct) => await service.DisplayNamesAsync(refs, ct));
@@ -350,7 +351,7 @@ public static class PortalSchema
             : null;
 
     /// <summary>A cursor connection over a list the service has already filtered; the cursor is the position, opaque to clients.</summary>
-    private static Dictionary<string, object?> Connection<T>(IReadOnlyList<T> items, ResolverContext ctx)
+    internal static Dictionary<string, object?> Connection<T>(IReadOnlyList<T> items, ResolverContext ctx)
     {
         var first = ctx.ArgumentOrDefault("first", 20);
         if (first < 0 || first > MaxPageSize)
