@@ -18,6 +18,7 @@ using Portal.Ui.Components.Pages.Appointments;
 using Portal.Ui.Components.Pages.Messages;
 using Portal.Ui.Components.Pages.Practice;
 using Portal.Ui.Components.Pages.PracticeAgenda;
+using Portal.Ui.Components.Pages.Record;
 using Portal.Ui.Client;
 using Portal.Ui.Interactive;
 using Portal.Ui.Navigation;
@@ -65,6 +66,7 @@ public static class Extensions
         services.AddAccountsArea();
         services.AddAppointmentsArea();
         services.AddPracticeAgendaArea();
+        services.AddRecordArea();
         return builder;
     }
 

@@ -53,7 +53,6 @@ public sealed class MessagingService(
     TimeProvider time)
 {
     private const string Communication = "Communication";
-    private const string SearchBase = "urn:portal";
     private const int MaxResults = 1000;
 
     // ---- reading -------------------------------------------------------------------------------
@@ -779,22 +778,7 @@ public sealed class MessagingService(
         return trimmed;
     }
 
-    private async Task<List<JsonElement>> SearchAsync(string type, string query, CancellationToken ct)
-    {
-        var bytes = await search.SearchBundleAsync(type, query, SearchBase, ct);
-        using var bundle = JsonDocument.Parse(bytes);
-        var result = new List<JsonElement>();
-        if (bundle.RootElement.TryGetProperty("entry", out var entries))
-        {
-            foreach (var entry in entries.EnumerateArray())
-            {
-                if (entry.TryGetProperty("resource", out var resource) && Str(resource, "resourceType") == type
-                    && (!entry.TryGetProperty("search", out var s) || Str(s, "mode") != "include"))
-                    result.Add(resource.Clone());
-            }
-        }
-        return result;
-    }
+    private Task<List<JsonElement>> SearchAsync(string type, string query, CancellationToken ct) => search.MatchesAsync(type, query, ct);
 
     private static JsonObject Coding(string system, string code, string display) => new() { ["system"] = system, ["code"] = code, ["display"] = display };
 

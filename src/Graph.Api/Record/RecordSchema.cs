@@ -35,6 +35,17 @@ public static class RecordSchema
             var open = ctx.ArgumentOrDefault("status", "OPEN") != "HANDLED";
             return PortalSchema.Connection(await Service(ctx).PracticeOrdersAsync(PortalCaller.From(ctx.User), open, ctx.CancellationToken), ctx);
         })
+        .Bind("Query", "repeatOrder", async ctx =>
+        {
+            try
+            {
+                return await Service(ctx).PracticeOrderAsync(PortalCaller.From(ctx.User), ctx.Argument<string>("id"), ctx.CancellationToken);
+            }
+            catch (GraphQLException e) when (e.Code == MessagingErrors.NotFoundCode)
+            {
+                return null;
+            }
+        })
         // Mutation
         .Bind("Mutation", "orderRepeatPrescription", async ctx =>
         {

@@ -69,7 +69,6 @@ public sealed class RecordService(
     SystemMessages systemMessages,
     TimeProvider time)
 {
-    private const string SearchBase = "urn:portal";
     private const int MaxResults = 1000;
     public const int MaxNoteLength = 500;
     public const int MaxReasonLength = 500;
@@ -552,27 +551,14 @@ public sealed class RecordService(
 
     private async Task<List<JsonElement>> SearchAsync(string type, string query, CancellationToken ct)
     {
-        byte[] bytes;
         try
         {
-            bytes = await search.SearchBundleAsync(type, query, SearchBase, ct);
+            return await search.MatchesAsync(type, query, ct);
         }
         catch (FhirException e)
         {
             throw RecordErrors.Translate(e);
         }
-        using var bundle = JsonDocument.Parse(bytes);
-        var result = new List<JsonElement>();
-        if (bundle.RootElement.TryGetProperty("entry", out var entries))
-        {
-            foreach (var entry in entries.EnumerateArray())
-            {
-                if (entry.TryGetProperty("resource", out var resource) && Str(resource, "resourceType") == type
-                    && (!entry.TryGetProperty("search", out var s) || Str(s, "mode") != "include"))
-                    result.Add(resource.Clone());
-            }
-        }
-        return result;
     }
 }
 

@@ -200,6 +200,10 @@ public sealed class RecordApiTests(PortalApiFactory host) : IClassFixture<Portal
         var open = (await host.GraphAsync(staff, "{ repeatOrders { nodes { id status patient { display } medicines { medicine } } } }")).Data("repeatOrders").Nodes();
         var listed = open.Single(o => o.Str("id") == order.Str("id"));
         Assert.Equal("Pieter van den Berg", listed.GetProperty("patient").Str("display"));
+        const string one = "query($id: ID!) { repeatOrder(id: $id) { id status note } }";
+        Assert.Equal("OPEN", (await host.GraphAsync(staff, one, new { id = order.Str("id") })).Data("repeatOrder").Str("status"));
+        var elsewhere = await host.GraphAsync(Staff("huisarts-elders", "huisarts", "praktijk-elders"), one, new { id = order.Str("id") });
+        Assert.Equal(JsonValueKind.Null, elsewhere.Data("repeatOrder").ValueKind);
 
         var approved = (await host.GraphAsync(staff, "mutation($id: ID!) { approveRepeatOrder(id: $id) { status readyDateLocal } }", new { id = order.Str("id") }))
             .Data("approveRepeatOrder");
