@@ -39,6 +39,7 @@ public static class Extensions
         services.AddSingleton<AppointmentService>();
         services.AddSingleton<SlotGenerator>();
         services.AddSingleton<AppointmentReminders>();
+        services.AddSingleton<Record.RepeatOrderMessages>();
         services.AddSingleton<Record.RecordService>();
         services.AddGraphEngine(_ => PortalSchema.Build());
         return services;
@@ -46,12 +47,14 @@ public static class Extensions
 
     /// <summary>
     /// The portal's scheduled jobs, only on instances whose role includes jobs, after AddPortalJobs: the
-    /// e-consult deadline watch, appointment reminders every 5 minutes, slots up to the horizon nightly.
+    /// e-consult deadline watch, appointment reminders every 5 minutes, slots up to the horizon nightly, and every
+    /// minute the system messages of repeat orders a HIS handled over FHIR REST.
     /// </summary>
     public static IServiceCollection AddGraphApiJobs(this IServiceCollection services) =>
         services.AddPortalJob<EConsultSlaJob>(EConsultSlaJob.Interval)
             .AddPortalJob<AppointmentReminderJob>(TimeSpan.FromMinutes(5))
-            .AddPortalJob<SlotGenerationJob>("0 30 2 * * ?");
+            .AddPortalJob<SlotGenerationJob>("0 30 2 * * ?")
+            .AddPortalJob<Record.RepeatOrderMessagesJob>(Record.RepeatOrderMessagesJob.Interval);
 
     /// <summary>
     /// POST/GET /graphql with the caller's bearer token read by the identity module's middleware, as on /fhir.

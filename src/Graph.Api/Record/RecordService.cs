@@ -66,7 +66,7 @@ public sealed class RecordService(
     IFhirSearch search,
     IFhirAccessPolicy policy,
     ProxyAccess proxies,
-    SystemMessages systemMessages,
+    RepeatOrderMessages orderMessages,
     TimeProvider time)
 {
     private const int MaxResults = 1000;
@@ -539,15 +539,10 @@ public sealed class RecordService(
         {
             throw RecordErrors.Rule(RecordErrors.AlreadyHandled, "Deze bestelling is intussen al behandeld.");
         }
-        var ordered = DutchCalendar.ToLocal(order.OrderedAt).Date.ToString("d MMMM yyyy", Dutch);
-        var text = approve
-            ? $"Uw bestelling van herhaalmedicatie van {ordered} is goedgekeurd. U kunt de medicijnen vanaf {order.ReadyDate.ToString("dddd d MMMM", Dutch)} ophalen bij uw apotheek."
-            : $"Uw bestelling van herhaalmedicatie van {ordered} is niet goedgekeurd. Reden: {reason} Neem contact op met de praktijk als u vragen heeft.";
-        await systemMessages.PostAsync(order.PatientId, "Herhaalrecept", text, $"repeat-order-{(approve ? "approved" : "rejected")}:{order.Id}", ct);
-        return await PracticeOrderAsync(caller, orderId, ct);
+        var handled = await PracticeOrderAsync(caller, orderId, ct);
+        await orderMessages.PostAsync(handled, ct);
+        return handled;
     }
-
-    private static readonly CultureInfo Dutch = CultureInfo.GetCultureInfo("nl-NL");
 
     private async Task<List<JsonElement>> SearchAsync(string type, string query, CancellationToken ct)
     {

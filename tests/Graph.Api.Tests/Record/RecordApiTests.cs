@@ -1,10 +1,13 @@
-using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fhir.Server.Features.Resources;
 using Graph.Api.Record;
 using Graph.Api.Tests.Infrastructure;
 using Graph.Api.Tests.Messaging;
 using NodaTime;
 using NodaTime.Text;
+using Microsoft.Extensions.DependencyInjection;
 using static Graph.Api.Tests.Infrastructure.PortalApiFactory;
 
 namespace Graph.Api.Tests.Record;
@@ -30,7 +33,7 @@ public sealed class RecordApiTests(PortalApiFactory host) : IClassFixture<Portal
           repeatOrders { id status readyDate medicines { medicine } } } }
         """;
 
-    private const string Order = "mutation($input: OrderRepeatPrescriptionInput!) { orderRepeatPrescription(input: $input) { id status orderedAt readyDate readyDateLocal note medicines { medicine medicationId status } patient { display } } }";
+    private const string Order = "mutation($input: OrderRepeatPrescriptionInput!) { orderRepeatPrescription(input: $input) { id status orderedAt readyDate readyDateLocal note medicines { id medicine medicationId status } patient { display } } }";
 
     [Fact]
     public async Task Patient_SeesOwnRecord_EpisodesAllergiesLabResultsNewestFirstAndMedication()
@@ -240,6 +243,40 @@ public sealed class RecordApiTests(PortalApiFactory host) : IClassFixture<Portal
         var mine = (await host.GraphAsync(Patient(Emma), "{ medicalRecord { repeatOrders { status rejectReason } medications { orderable } } }")).Data("medicalRecord");
         Assert.Equal("REJECTED", mine.GetProperty("repeatOrders")[0].Str("status"));
         Assert.True(mine.GetProperty("medications")[0].GetProperty("orderable").GetBoolean());
+    }
+
+    [Fact]
+    public async Task HisApprovesOverFhirRest_TheWatchLeavesOneSystemMessage()
+    {
+        var patient = await TestData.ChildAsync(host, "Noor", new LocalDate(1990, 3, 4));
+        await host.Services.GetRequiredService<ResourceService>().CreateAsync("MedicationRequest", Encoding.UTF8.GetBytes($$"""
+            {"resourceType":"MedicationRequest","id":"x","status":"active","intent":"order","medicationCodeableConcept":{"text":"Levothyroxine 50 microgram tablet"},
+             "subject":{"reference":"Patient/{{patient}}"},"authoredOn":"2024-01-10",
+             "courseOfTherapyType":{"coding":[{"system":"{{KnownRecord.CourseOfTherapySystem}}","code":"continuous"}] } }
+            """));
+        var medication = (await host.GraphAsync(Patient(patient), "{ medicalRecord { medications { id } } }")).Data("medicalRecord").GetProperty("medications")[0].Str("id");
+        var order = (await host.GraphAsync(Patient(patient), Order, new { input = new { medicationIds = new[] { medication } } })).Data("orderRepeatPrescription");
+        var watch = host.Services.GetRequiredService<RepeatOrderMessages>();
+        await watch.RunAsync();
+        Assert.DoesNotContain((await host.GraphAsync(Patient(patient), "{ messages(folder: SYSTEM) { nodes { topic } } }")).Data("messages").Nodes(),
+            m => m.Str("topic") == RepeatOrderMessages.Topic);
+
+        using var his = await host.HisClientAsync();
+        var line = order.GetProperty("medicines")[0].Str("id");
+        var json = JsonNode.Parse(await his.GetStringAsync($"/fhir/MedicationRequest/{line}"))!.AsObject();
+        json["status"] = "active";
+        json["recorder"] = new JsonObject { ["reference"] = "Practitioner/huisarts-de-vries" };
+        var put = await his.PutAsync($"/fhir/MedicationRequest/{line}", new StringContent(json.ToJsonString(), Encoding.UTF8, "application/fhir+json"));
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        Assert.Equal(1, await watch.RunAsync());
+        Assert.Equal(1, await watch.RunAsync());
+
+        var messages = (await host.GraphAsync(Patient(patient), "{ messages(folder: SYSTEM) { nodes { topic text } } }")).Data("messages").Nodes()
+            .Where(m => m.Str("topic") == RepeatOrderMessages.Topic).ToList();
+        Assert.Contains("is goedgekeurd", Assert.Single(messages).Str("text"));
+        Assert.DoesNotContain("Levothyroxine", messages[0].Str("text"));
+        Assert.Equal("APPROVED", (await host.GraphAsync(Patient(patient), "{ medicalRecord { repeatOrders { status } } }")).Data("medicalRecord")
+            .GetProperty("repeatOrders")[0].Str("status"));
     }
 
     [Fact]
