@@ -3,6 +3,7 @@ using System.Text.Json;
 using Fhir.Server.Search.Extraction;
 using Fhir.Server.Store;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Fhir.Server.Search.Indexing;
 
@@ -127,7 +128,7 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
     /// <summary>Replaces the index rows of one resource; <paramref name="rows"/> null marks it deleted.</summary>
     public void Write(SqliteConnection connection, string type, string id, long seq, long lastUpdated, Rows? rows, bool replace)
     {
-        var c = _commands.GetValue(connection, static conn => new Commands(conn));
+        var c = _commands.GetValue(connection, CommandsFor);
         c.Upsert.Parameters[0].Value = type;
         c.Upsert.Parameters[1].Value = id;
         c.Upsert.Parameters[2].Value = seq;
@@ -144,38 +145,131 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         }
         if (rows is null)
             return;
-        foreach (var (pid, value, exact) in rows.Strings)
-            Run(c.String, pid, rid, value, exact);
-        foreach (var (pid, code, system) in rows.Tokens)
-            Run(c.Token, pid, rid, code, system);
-        foreach (var (pid, refId, refType) in rows.References)
-            Run(c.Reference, pid, rid, refId, refType);
-        foreach (var (pid, low, high) in rows.Dates)
+        // The rows go in through SQLite's own statements, several rows per statement: binding and stepping
+        // through Microsoft.Data.Sqlite per row cost more than the B-tree inserts themselves.
+        c.String.Insert(rows.Strings, rid, static (s, i, r) =>
         {
-            Run(c.Date, pid, rid, low, high);
-            if (high - low > LongDate)
-                Run(c.DateLong, pid, rid, low, high);
+            Bind(s, i + 2, r.Value);
+            Bind(s, i + 3, r.Exact);
+        });
+        c.Token.Insert(rows.Tokens, rid, static (s, i, r) =>
+        {
+            Bind(s, i + 2, r.Code);
+            Bind(s, i + 3, r.System);
+        });
+        c.Reference.Insert(rows.References, rid, static (s, i, r) =>
+        {
+            Bind(s, i + 2, r.RefId);
+            Bind(s, i + 3, r.RefType);
+        });
+        c.Date.Insert(rows.Dates, rid, static (s, i, r) =>
+        {
+            raw.sqlite3_bind_int64(s, i + 2, r.Low);
+            raw.sqlite3_bind_int64(s, i + 3, r.High);
+        });
+        if (rows.Dates.Exists(static d => d.High - d.Low > LongDate))
+        {
+            c.DateLong.Insert(rows.Dates.FindAll(static d => d.High - d.Low > LongDate), rid, static (s, i, r) =>
+            {
+                raw.sqlite3_bind_int64(s, i + 2, r.Low);
+                raw.sqlite3_bind_int64(s, i + 3, r.High);
+            });
         }
-        foreach (var (pid, value) in rows.Numbers)
-            Run(c.Number, pid, rid, value);
-        foreach (var (pid, code, system, low, high) in rows.Quantities)
-            Run(c.Quantity, pid, rid, code, system, low, high);
-        foreach (var (pid, uri) in rows.Uris)
-            Run(c.Uri, pid, rid, uri);
-        foreach (var (pid, c1, c1System, c2, c2System, low, high) in rows.Composites)
-            Run(c.Composite, pid, rid, c1, c1System, c2, c2System, low, high);
+        c.Number.Insert(rows.Numbers, rid, static (s, i, r) => raw.sqlite3_bind_double(s, i + 2, r.Value));
+        c.Quantity.Insert(rows.Quantities, rid, static (s, i, r) =>
+        {
+            Bind(s, i + 2, r.Code);
+            Bind(s, i + 3, r.System);
+            raw.sqlite3_bind_double(s, i + 4, r.Low);
+            raw.sqlite3_bind_double(s, i + 5, r.High);
+        });
+        c.Uri.Insert(rows.Uris, rid, static (s, i, r) => Bind(s, i + 2, r.Uri));
+        c.Composite.Insert(rows.Composites, rid, static (s, i, r) =>
+        {
+            Bind(s, i + 2, r.C1);
+            Bind(s, i + 3, r.C1System);
+            Bind(s, i + 4, r.C2);
+            Bind(s, i + 5, r.C2System);
+            raw.sqlite3_bind_double(s, i + 6, r.Low);
+            raw.sqlite3_bind_double(s, i + 7, r.High);
+        });
     }
 
-    private static void Run(SqliteCommand command, long pid, long rid, params object[] values)
+    private Commands CommandsFor(SqliteConnection connection)
     {
-        command.Parameters[0].Value = pid;
-        command.Parameters[1].Value = rid;
-        for (var i = 0; i < values.Length; i++)
-            command.Parameters[i + 2].Value = values[i];
-        command.ExecuteNonQuery();
+        var commands = new Commands(connection);
+        // SQLite's statements belong to the open database handle, which a pooled connection hands on to
+        // the next SqliteConnection: finalize them when this one closes.
+        connection.StateChange += (_, e) =>
+        {
+            if (e.CurrentState != System.Data.ConnectionState.Closed)
+                return;
+            _commands.Remove(connection);
+            commands.Dispose();
+        };
+        return commands;
     }
 
-    private sealed class Commands
+    private static void Bind(sqlite3_stmt statement, int index, string value)
+    {
+        var rc = raw.sqlite3_bind_text(statement, index, value);
+        if (rc != raw.SQLITE_OK)
+            throw new SqliteException($"Binding index value {index} failed ({rc})", rc);
+    }
+
+    /// <summary>
+    /// One index table's INSERT, prepared per number of rows (1 to <see cref="MaxRows"/>) on first use:
+    /// <c>INSERT OR IGNORE INTO t (pid, rid, ...) VALUES (?, ?, ...), (?, ?, ...)</c>. Parameters are
+    /// numbered per row: pid and rid first, then the table's own columns.
+    /// </summary>
+    private sealed class RowInsert(SqliteConnection connection, string table, string columns, int width) : IDisposable
+    {
+        private const int MaxRows = 16;
+        private readonly sqlite3_stmt?[] _statements = new sqlite3_stmt?[MaxRows + 1];
+
+        public void Insert<T>(List<T> rows, long rid, Action<sqlite3_stmt, int, T> bind) where T : struct, ITuple
+        {
+            for (var start = 0; start < rows.Count; start += MaxRows)
+            {
+                var count = Math.Min(MaxRows, rows.Count - start);
+                var statement = StatementFor(count);
+                for (var r = 0; r < count; r++)
+                {
+                    var row = rows[start + r];
+                    var first = r * width + 1;
+                    raw.sqlite3_bind_int64(statement, first, (long)row[0]!);
+                    raw.sqlite3_bind_int64(statement, first + 1, rid);
+                    bind(statement, first, row);
+                }
+                var rc = raw.sqlite3_step(statement);
+                raw.sqlite3_reset(statement);
+                if (rc != raw.SQLITE_DONE)
+                    SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+            }
+        }
+
+        private sqlite3_stmt StatementFor(int count)
+        {
+            if (_statements[count] is { } prepared)
+                return prepared;
+            var values = string.Join(", ", Enumerable.Range(0, count).Select(_ => "(" + string.Join(", ", Enumerable.Repeat("?", width)) + ")"));
+            var rc = raw.sqlite3_prepare_v2(connection.Handle, $"INSERT OR IGNORE INTO {table} (pid, rid, {columns}) VALUES {values}", out var statement);
+            if (rc != raw.SQLITE_OK)
+                SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+            return _statements[count] = statement;
+        }
+
+        public void Dispose()
+        {
+            for (var i = 0; i < _statements.Length; i++)
+            {
+                _statements[i]?.Dispose();
+                _statements[i] = null;
+            }
+        }
+    }
+
+    private sealed class Commands : IDisposable
     {
         public Commands(SqliteConnection connection)
         {
@@ -186,29 +280,34 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
                 """, 5);
             Deletes = new[] { "ix_string", "ix_token", "ix_reference", "ix_date", "ix_number", "ix_quantity", "ix_uri", "ix_composite", "ix_date_long" }
                 .Select(t => Prepare(connection, $"DELETE FROM {t} WHERE rid = $p1", 1)).ToArray();
-            String = Prepare(connection, "INSERT OR IGNORE INTO ix_string (pid, rid, value, exact) VALUES ($p1, $p2, $p3, $p4)", 4);
-            Token = Prepare(connection, "INSERT OR IGNORE INTO ix_token (pid, rid, code, system) VALUES ($p1, $p2, $p3, $p4)", 4);
-            Reference = Prepare(connection, "INSERT OR IGNORE INTO ix_reference (pid, rid, ref_id, ref_type) VALUES ($p1, $p2, $p3, $p4)", 4);
-            Date = Prepare(connection, "INSERT OR IGNORE INTO ix_date (pid, rid, low, high) VALUES ($p1, $p2, $p3, $p4)", 4);
-            DateLong = Prepare(connection, "INSERT OR IGNORE INTO ix_date_long (pid, rid, low, high) VALUES ($p1, $p2, $p3, $p4)", 4);
-            Number = Prepare(connection, "INSERT OR IGNORE INTO ix_number (pid, rid, value) VALUES ($p1, $p2, $p3)", 3);
-            Quantity = Prepare(connection, "INSERT OR IGNORE INTO ix_quantity (pid, rid, code, system, low, high) VALUES ($p1, $p2, $p3, $p4, $p5, $p6)", 6);
-            Uri = Prepare(connection, "INSERT OR IGNORE INTO ix_uri (pid, rid, uri) VALUES ($p1, $p2, $p3)", 3);
-            Composite = Prepare(connection,
-                "INSERT OR IGNORE INTO ix_composite (pid, rid, c1, c1_system, c2, c2_system, low, high) VALUES ($p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)", 8);
+            String = new RowInsert(connection, "ix_string", "value, exact", 4);
+            Token = new RowInsert(connection, "ix_token", "code, system", 4);
+            Reference = new RowInsert(connection, "ix_reference", "ref_id, ref_type", 4);
+            Date = new RowInsert(connection, "ix_date", "low, high", 4);
+            DateLong = new RowInsert(connection, "ix_date_long", "low, high", 4);
+            Number = new RowInsert(connection, "ix_number", "value", 3);
+            Quantity = new RowInsert(connection, "ix_quantity", "code, system, low, high", 6);
+            Uri = new RowInsert(connection, "ix_uri", "uri", 3);
+            Composite = new RowInsert(connection, "ix_composite", "c1, c1_system, c2, c2_system, low, high", 8);
         }
 
         public SqliteCommand Upsert { get; }
         public SqliteCommand[] Deletes { get; }
-        public SqliteCommand String { get; }
-        public SqliteCommand Token { get; }
-        public SqliteCommand Reference { get; }
-        public SqliteCommand Date { get; }
-        public SqliteCommand DateLong { get; }
-        public SqliteCommand Number { get; }
-        public SqliteCommand Quantity { get; }
-        public SqliteCommand Uri { get; }
-        public SqliteCommand Composite { get; }
+        public RowInsert String { get; }
+        public RowInsert Token { get; }
+        public RowInsert Reference { get; }
+        public RowInsert Date { get; }
+        public RowInsert DateLong { get; }
+        public RowInsert Number { get; }
+        public RowInsert Quantity { get; }
+        public RowInsert Uri { get; }
+        public RowInsert Composite { get; }
+
+        public void Dispose()
+        {
+            foreach (var insert in (RowInsert[])[String, Token, Reference, Date, DateLong, Number, Quantity, Uri, Composite])
+                insert.Dispose();
+        }
 
         private static SqliteCommand Prepare(SqliteConnection connection, string sql, int parameters)
         {
