@@ -1,6 +1,10 @@
 using Portal.Host;
 using Portal.Host.Configuration;
 
+// appsettings*.json are read once at start. Watching them for changes watches the whole content root,
+// and the database (./data/portal.db and its WAL) lives under it: every commit woke the file watcher,
+// which cost the FHIR read benchmark 3-6 µs of CPU per request (bench/RESULTS.md). Restart to apply changes.
+Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
 try
 {
     var builder = WebApplication.CreateBuilder(args);

@@ -69,6 +69,42 @@ public class AccessLogTests(IdentityFactory factory) : IClassFixture<IdentityFac
     }
 
     [Fact]
+    public async Task OwnAccessLog_ComesFromTheAuditEventsNamingThePatient_AndListsNoOtherPatientsAccesses()
+    {
+        var system = await factory.SystemTokenAsync();
+        // A burst of reads of two patients, spread over several drains of the access log's writer.
+        var reads = Enumerable.Range(0, 60).Select(i => Send(HttpMethod.Get, $"/fhir/Patient/{(i % 3 == 0 ? Fatima : Willem)}", system));
+        Assert.All(await Task.WhenAll(reads), r => Assert.Equal(HttpStatusCode.OK, r.Status));
+        // And a read of Willem alone, in an AuditEvent of its own.
+        await factory.Get<AccessLog>().FlushAsync();
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, $"/fhir/Patient/{Willem}", system)).Status);
+        OAuthFlow.RegisterApp(factory);
+        var own = (await OAuthFlow.TokenForAsync(factory, "fatima.elamrani@example.nl", "06-10000004", "launch/patient patient/*.rs", Fatima))
+            .GetProperty("access_token").GetString()!;
+
+        var (status, list) = await Send(HttpMethod.Get, "/auth/access-log", own);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var entries = list.EnumerateArray().ToList();
+        Assert.Contains(entries, e => e.GetProperty("wie").GetString() == "his" && e.GetProperty("actie").GetString() == "ingezien");
+        var times = entries.Select(e => e.GetProperty("tijdstip").GetString()!).ToList();
+        Assert.Equal(times.OrderByDescending(t => t, StringComparer.Ordinal), times);
+        foreach (var entry in entries)
+        {
+            var (found, audit) = await Send(HttpMethod.Get, "/fhir/" + entry.GetProperty("auditEvent").GetString(), system);
+            Assert.Equal(HttpStatusCode.OK, found);
+            Assert.Contains($"Patient/{Fatima}", Entities([audit]));
+            Assert.Equal(entry.GetProperty("wie").GetString(), audit.GetProperty("agent")[0].GetProperty("altId").GetString());
+        }
+        // Every AuditEvent of the access log that names her is in her list (up to its length), and nothing else is.
+        var hers = (await AuditEvents(system, Fatima, "read")).Select(e => "AuditEvent/" + e.GetProperty("id").GetString()).ToHashSet();
+        Assert.Subset(hers, entries.Where(e => e.GetProperty("actie").GetString() == "ingezien").Select(e => e.GetProperty("auditEvent").GetString()!).ToHashSet());
+        var willems = (await AuditEvents(system, Willem, "read")).Where(e => !Entities([e]).Contains($"Patient/{Fatima}"))
+            .Select(e => "AuditEvent/" + e.GetProperty("id").GetString()).ToList();
+        Assert.NotEmpty(willems);
+        Assert.DoesNotContain(entries, e => willems.Contains(e.GetProperty("auditEvent").GetString()!));
+    }
+
+    [Fact]
     public async Task TransactionEntries_AreLoggedWithTheirPatients()
     {
         var system = await factory.SystemTokenAsync();

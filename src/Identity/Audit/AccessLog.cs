@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Fhir.Server.Features.Security;
@@ -37,14 +38,16 @@ public sealed record AccessLogEntry(
 /// requester with one entity per patient and per resource (at most <see cref="MaxEntities"/>, with the
 /// period the accesses span), and writes them through a lean path: the AuditEvents are generated here
 /// (<see cref="AuditEventDocument"/>), so they are not validated again, and only the search parameters
-/// in <see cref="AuditEventDocument.IndexedParameters"/> are indexed. A row per patient goes to
-/// identity_access_log for the patient's own view.
+/// in <see cref="AuditEventDocument.IndexedParameters"/> are indexed. The patient's own view
+/// (<see cref="For"/>) reads the same AuditEvents through their entity index, so nothing is written twice.
 ///
-/// Durability: the writer commits as soon as entries are queued, so what a hard kill (-9, power
-/// loss) loses is what was queued since the last commit, normally a few milliseconds of accesses.
-/// Stopping the host flushes everything. The queue holds at most <see cref="Capacity"/> entries;
-/// when the writer falls that far behind, requests wait for it rather than go unlogged, which also
-/// bounds the loss window.
+/// Durability: the writer commits as soon as entries are queued, but under load at most once per
+/// <see cref="CommitInterval"/> (group commit: every commit rewrites the index pages it touched, so
+/// fewer, larger commits cost far less per access). What a hard kill (-9, power loss) loses is what
+/// was queued since the last commit: normally a few milliseconds of accesses, under load at most
+/// about <see cref="CommitInterval"/> plus the write under way. Stopping the host flushes everything.
+/// The queue holds at most <see cref="Capacity"/> entries; when the writer falls that far behind,
+/// requests wait for it rather than go unlogged, which also bounds the loss window.
 /// https://hl7.org/fhir/R4/auditevent.html
 /// </summary>
 public sealed class AccessLog(IResourceStore store, PatientCompartment compartment, IServiceProvider services, TimeProvider time, ILogger<AccessLog> logger)
@@ -57,6 +60,9 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
 
     /// <summary>Most entities (patients and resources) in one AuditEvent.</summary>
     public const int MaxEntities = 200;
+
+    /// <summary>Least time between the starts of two drains while accesses keep coming (see the durability note above).</summary>
+    public static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly Channel<AccessLogEntry> _queue = Channel.CreateBounded<AccessLogEntry>(
         new BoundedChannelOptions(Capacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
@@ -106,8 +112,27 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
     {
         try
         {
+            var lastDrain = 0L;
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                // Idle: write at once. Busy: let accesses gather until the interval since the last drain has
+                // passed (or a full drain is waiting), so that one commit carries them all.
+                var wait = CommitInterval - Stopwatch.GetElapsedTime(lastDrain);
+                if (lastDrain != 0 && wait > TimeSpan.Zero && _queue.Reader.Count < DrainSize)
+                {
+                    try
+                    {
+                        await Task.Delay(wait, stoppingToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Stopping: StopAsync flushes what is queued.
+                        return;
+                    }
+                }
+                lastDrain = Stopwatch.GetTimestamp();
                 await FlushAsync(CancellationToken.None);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -146,26 +171,10 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
             await store.WriteAsync(session =>
             {
                 var connection = (SqliteConnection)session.Connection;
-                using var insert = connection.CreateCommand();
-                insert.CommandText = "INSERT INTO identity_access_log (audit_id, patient_id, recorded_utc, who, action) VALUES ($a, $p, $t, $w, $x)";
-                var a = insert.Parameters.Add("$a", SqliteType.Text);
-                var p = insert.Parameters.Add("$p", SqliteType.Text);
-                var t = insert.Parameters.Add("$t", SqliteType.Text);
-                var w = insert.Parameters.Add("$w", SqliteType.Text);
-                var x = insert.Parameters.Add("$x", SqliteType.Text);
-                foreach (var (access, id, json, rows) in prepared)
+                foreach (var (_, id, json, rows) in prepared)
                 {
                     var stored = session.Append("AuditEvent", id, 1, lastUpdated, "POST", json);
                     indexer?.Write(connection, "AuditEvent", id, stored.Seq, lastUpdated.ToUnixTimeMilliseconds(), rows, replace: false);
-                    foreach (var (patient, when) in access.Patients)
-                    {
-                        a.Value = id + "|" + patient;
-                        p.Value = patient;
-                        t.Value = IdentityDb.Time(when);
-                        w.Value = access.Who;
-                        x.Value = access.Interaction;
-                        insert.ExecuteNonQuery();
-                    }
                 }
                 return 0;
             }, ct);
@@ -230,9 +239,44 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
         return compartment.PatientsOf(resource.Type, document.RootElement);
     }
 
-    /// <summary>Who accessed a patient's record, newest first (for the patient's own "wie heeft mijn dossier bekeken").</summary>
+    /// <summary>
+    /// Who accessed a patient's record, newest first (for the patient's own "wie heeft mijn dossier bekeken"):
+    /// the access log's AuditEvents that name the patient as an entity, found through the AuditEvent
+    /// entity index, with the time the AuditEvent recorded (the last access it covers).
+    /// </summary>
     public static IReadOnlyList<(string AuditId, DateTimeOffset When, string Who, string Action)> For(IdentityDb db, string patientId, int limit = 200) =>
-        db.Query("SELECT audit_id, recorded_utc, who, action FROM identity_access_log WHERE patient_id = @p ORDER BY recorded_utc DESC LIMIT @n",
-            (SqliteDataReader r) => (r.GetString(0).Split('|')[0], IdentityDb.ParseTime(r.GetString(1)), r.GetString(2), r.GetString(3)),
-            ("@p", patientId), ("@n", limit));
+        db.Query("""
+            SELECT r.id, v.json
+            FROM ix_reference x
+            JOIN search_resource r ON r.rid = x.rid
+            JOIN resource_version v ON v.seq = r.seq
+            WHERE x.pid = @pid AND x.ref_id = @p AND x.ref_type = 'Patient' AND r.type = 'AuditEvent'
+            ORDER BY x.rid DESC LIMIT @n
+            """,
+            (SqliteDataReader r) => Summary(r.GetString(0), (byte[])r.GetValue(1)),
+            ("@pid", EntityParam), ("@p", patientId), ("@n", limit));
+
+    private static readonly long EntityParam = ParamKey.For("AuditEvent", "entity");
+
+    private static (string AuditId, DateTimeOffset When, string Who, string Action) Summary(string id, byte[] json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var when = root.TryGetProperty("recorded", out var recorded) && recorded.TryGetDateTimeOffset(out var at) ? at : DateTimeOffset.MinValue;
+        var who = "?";
+        if (root.TryGetProperty("agent", out var agents))
+        {
+            foreach (var agent in agents.EnumerateArray())
+            {
+                if (agent.TryGetProperty("requestor", out var requestor) && requestor.ValueKind == JsonValueKind.True && agent.TryGetProperty("altId", out var altId))
+                {
+                    who = altId.GetString() ?? who;
+                    break;
+                }
+            }
+        }
+        var action = root.TryGetProperty("subtype", out var subtypes) && subtypes.GetArrayLength() > 0 && subtypes[0].TryGetProperty("code", out var code)
+            ? code.GetString() ?? "" : "";
+        return (id, when, who, action);
+    }
 }

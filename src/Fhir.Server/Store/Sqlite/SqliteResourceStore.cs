@@ -349,6 +349,18 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
             _begin.ExecuteNonQuery();
             try
             {
+                if (batch.Count == 1)
+                {
+                    // A unit alone needs no savepoint: the transaction is its savepoint. (A savepoint makes SQLite
+                    // copy every page the unit changes to a sub-journal first: for the access log's large units
+                    // that cost more than writing them to the WAL; bench/RESULTS.md.)
+                    if (batch[0].Run(this) is null)
+                        _commit.ExecuteNonQuery();
+                    else
+                        _rollback.ExecuteNonQuery();
+                    batch[0].Complete();
+                    return;
+                }
                 foreach (var request in batch)
                 {
                     _savepoint.ExecuteNonQuery();
