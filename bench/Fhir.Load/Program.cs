@@ -7,7 +7,7 @@ using Fhir.Load;
 
 // Usage:
 //   Fhir.Load load  --base http://127.0.0.1:5181/fhir --from 0 --to 100000 [--patients-per-bundle 32] [--concurrency 4] [--ids ids.txt]
-//   Fhir.Load query --base http://127.0.0.1:5181/fhir --ids ids.txt --patients 100000 [--clients 16] [--seconds 20]
+//   Fhir.Load query --base http://127.0.0.1:5181/fhir --ids ids.txt [--clients 16] [--seconds 20] [--server-pid PID] [--seconds-per-kind 4] [--warmup 3] [--only 2,3]
 // A bearer token is taken from FHIR_TOKEN when the server asks for one.
 var options = Options.Parse(args);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
@@ -124,8 +124,60 @@ static async Task<int> Query(HttpClient http, Options options)
         ("chained subject:Patient.identifier", r => $"Observation?subject:Patient.identifier=http://fhir.nl/fhir/NamingSystem/bsn|{DataSet.Bsn(ids[r.Next(ids.Length)].Index)}&_count=20"),
         ("_include requester", r => $"MedicationRequest?patient={ids[r.Next(ids.Length)].Id}&_include=MedicationRequest:requester"),
     };
+    var serverPid = options.Int("server-pid", 0);
+    var perKindSeconds = options.Int("seconds-per-kind", 0);
+    // Closed-loop clients on a shared machine: latency is CPU per request times queueing, so the server's and
+    // this process's CPU time per request are the comparable figures (from /proc/PID/stat, as bench/fhir/run.sh).
+    // --only 2,3 runs just those kinds (0-based, as listed), for profiling one query shape.
+    var selected = options.Get("only", "") is { Length: > 0 } only ? only.Split(',').Select(int.Parse).ToArray() : Enumerable.Range(0, kinds.Length).ToArray();
+    // Untimed warm-up (JIT, caches) so that the first figure is not the cost of starting.
+    await RunMix(http, kinds, selected, clients, options.Int("warmup", 3), serverPid);
+    var mix = await RunMix(http, kinds, selected, clients, seconds, serverPid);
+    Console.WriteLine($"| query ({clients} clients, {seconds} s) | requests | p50 ms | p95 ms |");
+    Console.WriteLine("|---|---|---|---|");
+    foreach (var k in selected)
+        Console.WriteLine($"| {kinds[k].Name} | {mix.Latencies[k].Length} | {Percentile(mix.Latencies[k], 50):F1} | {Percentile(mix.Latencies[k], 95):F1} |");
+    Console.WriteLine($"| mix throughput | {mix.Throughput:N0} requests/s | errors {mix.Errors} | |");
+    Console.WriteLine($"| CPU per request (server / client) | {Cpu(mix.ServerCpuPerRequest)} / {mix.ClientCpuPerRequest:F0} µs | load average {LoadAverage()} | |");
+    Console.WriteLine($"RESULT search_throughput={mix.Throughput:F0} errors={mix.Errors} server_cpu_us={mix.ServerCpuPerRequest:F0} client_cpu_us={mix.ClientCpuPerRequest:F0}");
+    var errors = mix.Errors;
+    if (perKindSeconds > 0)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"| one query kind at a time ({clients} clients, {perKindSeconds} s each) | requests/s | p50 ms | p95 ms | server CPU µs/request | client CPU µs/request |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        for (var k = 0; k < kinds.Length; k++)
+        {
+            var one = await RunMix(http, kinds, [k], clients, perKindSeconds, serverPid);
+            errors += one.Errors;
+            Console.WriteLine($"| {kinds[k].Name} | {one.Throughput:N0} | {Percentile(one.Latencies[k], 50):F1} | {Percentile(one.Latencies[k], 95):F1} | {Cpu(one.ServerCpuPerRequest)} | {one.ClientCpuPerRequest:F0} |");
+        }
+    }
+    return errors == 0 ? 0 : 1;
+}
+
+static string Cpu(double microseconds) => double.IsNaN(microseconds) ? "n/a" : microseconds.ToString("F0");
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+/// <summary>CPU time (user + system) of a process in microseconds, from /proc/PID/stat; NaN when unknown.</summary>
+static double ProcessCpuMicroseconds(int pid)
+{
+    if (pid <= 0 || !File.Exists($"/proc/{pid}/stat"))
+        return double.NaN;
+    var stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    // Fields 14 and 15 (utime, stime) counted from 1; after "pid (comm) " the list starts at field 3.
+    return (long.Parse(fields[11]) + long.Parse(fields[12])) * 1_000_000.0 / 100.0;
+}
+
+static async Task<MixResult> RunMix(HttpClient http, (string Name, Func<Random, string> Url)[] kinds, int[] selected, int clients, int seconds, int serverPid)
+{
     var latencies = kinds.Select(_ => new ConcurrentBag<double>()).ToArray();
     var errors = 0;
+    var self = Process.GetCurrentProcess();
+    var clientBefore = self.TotalProcessorTime;
+    var serverBefore = ProcessCpuMicroseconds(serverPid);
     var deadline = DateTime.UtcNow.AddSeconds(seconds);
     var clock = Stopwatch.StartNew();
     var workers = Enumerable.Range(0, clients).Select(async c =>
@@ -134,7 +186,7 @@ static async Task<int> Query(HttpClient http, Options options)
         var i = c;
         while (DateTime.UtcNow < deadline)
         {
-            var k = i++ % kinds.Length;
+            var k = selected[i++ % selected.Length];
             var started = Stopwatch.GetTimestamp();
             using var response = await http.GetAsync(kinds[k].Url(random));
             await response.Content.ReadAsByteArrayAsync();
@@ -144,22 +196,23 @@ static async Task<int> Query(HttpClient http, Options options)
         }
     }).ToList();
     await Task.WhenAll(workers);
-    var totalRequests = latencies.Sum(l => l.Count);
-    Console.WriteLine($"| query ({clients} clients, {seconds} s) | requests | p50 ms | p95 ms |");
-    Console.WriteLine("|---|---|---|---|");
-    for (var k = 0; k < kinds.Length; k++)
-    {
-        var sorted = latencies[k].OrderBy(x => x).ToArray();
-        Console.WriteLine($"| {kinds[k].Name} | {sorted.Length} | {Percentile(sorted, 50):F1} | {Percentile(sorted, 95):F1} |");
-    }
-    var throughput = totalRequests / clock.Elapsed.TotalSeconds;
-    Console.WriteLine($"| mix throughput | {throughput:N0} requests/s | errors {errors} | |");
-    Console.WriteLine($"RESULT search_throughput={throughput:F0} errors={errors}");
-    return errors == 0 ? 0 : 1;
+    var elapsed = clock.Elapsed.TotalSeconds;
+    var total = latencies.Sum(l => l.Count);
+    self.Refresh();
+    var clientCpu = (self.TotalProcessorTime - clientBefore).TotalMicroseconds;
+    var serverCpu = ProcessCpuMicroseconds(serverPid) - serverBefore;
+    return new MixResult(
+        [.. latencies.Select(l => l.OrderBy(x => x).ToArray())],
+        total / elapsed,
+        errors,
+        serverCpu / Math.Max(1, total),
+        clientCpu / Math.Max(1, total));
 }
 
 static double Percentile(double[] sorted, int p) =>
     sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100.0 * sorted.Length) - 1)];
+
+internal sealed record MixResult(double[][] Latencies, double Throughput, int Errors, double ServerCpuPerRequest, double ClientCpuPerRequest);
 
 internal sealed class Options(string command, Dictionary<string, string> values)
 {

@@ -3,10 +3,16 @@
 # lab Observations, MedicationRequests, Conditions, Appointments, Communications) through transaction
 # bundles with a progress bar, then runs the typical query mix with 16 concurrent clients, at each size
 # in SIZES (patients, cumulative). Usage: SIZES="10000 100000" bench/fhir/load.sh
+# Every mix prints per-query p50/p95, server and client CPU per request (overall and per query kind, from
+# short single-kind runs), the load average and the database size.
+#   KEEP_DB=DIR   after each size, copy the database and ids to DIR/<size>/ (to rerun queries without a reload)
+#   REUSE_DB=DIR  skip the load: copy DIR's portal.db* and ids.txt (made by KEEP_DB) and only run the mix
+#   SECONDS_PER_KIND=N  seconds of each single-kind run (default 4; 0 skips them)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 sizes="${SIZES:-10000 100000}"
 seconds="${SECONDS_PER_MIX:-20}"
+per_kind="${SECONDS_PER_KIND:-4}"
 work="$(mktemp -d /tmp/fhir-load.XXXXXX)"
 port="${PORT:-5184}"
 host_pid=""
@@ -16,9 +22,13 @@ trap cleanup EXIT
 echo "== building Release (Portal.Host, Fhir.Load)"
 dotnet publish "$repo/src/Portal.Host" -c Release -o "$work/host" -nologo -v q >/dev/null
 dotnet publish "$repo/bench/Fhir.Load" -c Release -o "$work/load" -nologo -v q >/dev/null
+if [ -n "${REUSE_DB:-}" ]; then
+  cp "$REUSE_DB"/portal.db* "$REUSE_DB/ids.txt" "$work/"
+  sizes="$(wc -l < "$work/ids.txt")"
+fi
 settings=("--ConnectionStrings:Portal=Data Source=$work/portal.db" --Demo:Seed=true --Demo:SlotDays=7
           --Identity:AccessTokenMinutes=240 "--Identity:OutboxPath=$work/outbox" --Logging:LogLevel:Default=Warning)
-(cd "$work" && dotnet host/Portal.Host.dll clients add --id bench-load --name "bench load" --auth client_secret_basic \
+[ -n "${REUSE_DB:-}" ] || (cd "$work" && dotnet host/Portal.Host.dll clients add --id bench-load --name "bench load" --auth client_secret_basic \
    --secret bench-load-secret-0123456789 --scopes "system/*.cruds" "${settings[@]}" >/dev/null)
 (cd "$work" && exec dotnet host/Portal.Host.dll --urls "http://127.0.0.1:$port" "${settings[@]}" > "$work/host.log" 2>&1) &
 host_pid=$!
@@ -29,12 +39,22 @@ export FHIR_TOKEN=$(curl -sf -u bench-load:bench-load-secret-0123456789 -d grant
 loaded=0
 for size in $sizes; do
   echo
-  echo "== loading patients $loaded..$size"
-  dotnet "$work/load/Fhir.Load.dll" load --base "http://127.0.0.1:$port/fhir" --from "$loaded" --to "$size" --ids "$work/ids.txt"
+  if [ -z "${REUSE_DB:-}" ]; then
+    echo "== loading patients $loaded..$size (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+    dotnet "$work/load/Fhir.Load.dll" load --base "http://127.0.0.1:$port/fhir" --from "$loaded" --to "$size" --ids "$work/ids.txt"
+  fi
   loaded=$size
   resources=$(( size * 31 ))
   db_bytes=$(du -cb "$work"/portal.db* | tail -1 | cut -f1)
   echo "database: $(( db_bytes / 1048576 )) MiB for ~$resources resources = $(( db_bytes / resources )) bytes per resource (with history, indexes and the access log)"
-  echo "== query mix at $size patients (16 clients, ${seconds}s)"
-  dotnet "$work/load/Fhir.Load.dll" query --base "http://127.0.0.1:$port/fhir" --ids "$work/ids.txt" --clients 16 --seconds "$seconds"
+  if [ -n "${KEEP_DB:-}" ]; then
+    mkdir -p "$KEEP_DB/$size"
+    sqlite3 "$work/portal.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null 2>&1 || true
+    cp "$work"/portal.db* "$work/ids.txt" "$KEEP_DB/$size/"
+    echo "kept a copy in $KEEP_DB/$size"
+  fi
+  echo "== query mix at $size patients (16 clients, ${seconds}s; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  dotnet "$work/load/Fhir.Load.dll" query --base "http://127.0.0.1:$port/fhir" --ids "$work/ids.txt" --clients 16 --seconds "$seconds" \
+    --server-pid "$host_pid" --seconds-per-kind "$per_kind"
+  echo "load average after the mix: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
