@@ -128,9 +128,10 @@ public sealed class FhirSearch(
         var page = WithReader(c =>
         {
             var result = executor.Execute(c, types, conditions, request, restriction);
-            SearchExecutor.Load(c, result.Matches.Concat(result.Included));
+            var hits = result.Matches.Concat(result.Included).ToList();
+            var patients = executor.Load(c, hits, withPatients: access is not null);
             if (access is not null)
-                Record(c, access, result);
+                Record(access, hits, patients);
             return result;
         });
         var query = Query(request.Arguments);
@@ -142,12 +143,9 @@ public sealed class FhirSearch(
         return writer.Write(page, request, input.BaseUrl, links);
     }
 
-    private void Record(SqliteConnection connection, FhirAccessJournal access, SearchPage page)
+    /// <summary>Hands every hit that is in a patient's compartment to the access log, with its patients.</summary>
+    private static void Record(FhirAccessJournal access, List<SearchHit> hits, Dictionary<long, List<string>> patients)
     {
-        var hits = page.Matches.Concat(page.Included).ToList();
-        if (hits.Count == 0)
-            return;
-        var patients = executor.PatientsOf(connection, hits);
         foreach (var hit in hits)
         {
             if (patients.TryGetValue(hit.Rid, out var own))
@@ -179,13 +177,30 @@ public sealed class FhirSearch(
             throw FhirException.UnknownType(type);
     }
 
+    /// <summary>
+    /// Runs <paramref name="read"/> on a pooled connection (which keeps its prepared statements) inside one
+    /// read transaction: the probes, the page, the includes and the JSON come from one snapshot, and SQLite
+    /// takes its WAL read lock once per search instead of once per statement.
+    /// </summary>
     private T WithReader<T>(Func<SqliteConnection, T> read)
     {
         if (!_readers.TryTake(out var connection))
+        {
             connection = store.OpenConnection();
+            SearchExecutor.CacheStatements(connection);
+        }
         try
         {
-            var result = read(connection);
+            Execute(connection, "BEGIN");
+            T result;
+            try
+            {
+                result = read(connection);
+            }
+            finally
+            {
+                Execute(connection, "COMMIT");
+            }
             _readers.Add(connection);
             return result;
         }
@@ -199,6 +214,12 @@ public sealed class FhirSearch(
             connection.Dispose();
             throw;
         }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = SearchExecutor.Command(connection, sql, new SqlParams());
+        command.ExecuteNonQuery();
     }
 
     public void Dispose()

@@ -31,9 +31,14 @@ public abstract class Condition
 
     public virtual string? Set(SqlParams p) => null;
 
+    /// <summary>Aliases are numbered per statement and thread, so that one query shape always gives the same SQL text (and prepared statement).</summary>
+    [ThreadStatic]
     private static int _aliases;
 
-    protected static string NewAlias(string prefix) => prefix + (Interlocked.Increment(ref _aliases) % 100000).ToString(CultureInfo.InvariantCulture);
+    /// <summary>Starts the numbering of aliases for a new statement.</summary>
+    public static void StartStatement() => _aliases = 0;
+
+    protected static string NewAlias(string prefix) => prefix + (++_aliases).ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>Values in one index table: any of <see cref="Alternatives"/> (SQL on alias <c>i</c>) for the parameter keys.</summary>
@@ -218,14 +223,21 @@ public static class SqlFilter
             long? driverCount = null;
             if (candidates.Count > 1 && Probe is { } probe)
             {
-                // The smallest set drives; priority breaks ties (a capped count costs at most ProbeCap index rows).
+                // The smallest set drives; priority breaks ties. Counting is capped, first at SmallSet + 1 so that
+                // a small set found after a large one (one day's appointments after a busy practitioner's) costs
+                // no more than SmallSet index rows per candidate; only when none is small are they counted to ProbeCap.
                 var counts = new List<(int Index, long Count)>();
                 for (var n = 0; n < candidates.Count; n++)
                 {
-                    var count = probe($"SELECT COUNT(*) FROM ({candidates[n].Set} LIMIT {ProbeCap})", p);
+                    var count = probe($"SELECT COUNT(*) FROM ({candidates[n].Set} LIMIT {SmallSet + 1})", p);
                     counts.Add((n, count));
                     if (count <= SmallSet)
                         break;
+                }
+                if (counts.All(c => c.Count > SmallSet))
+                {
+                    for (var k = 0; k < counts.Count; k++)
+                        counts[k] = (counts[k].Index, probe($"SELECT COUNT(*) FROM ({candidates[counts[k].Index].Set} LIMIT {ProbeCap})", p));
                 }
                 // A date range and another set both at the cap (one day's appointments and a busy practitioner's):
                 // count those further, so that the one that stays small as the history grows drives instead of the

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Fhir.Server.Features.Outcomes;
@@ -68,6 +69,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
             {
                 // Walk the date index in sort order and stop after one page, instead of sorting every candidate.
                 var tests = new SqlParams();
+                Condition.StartStatement();
                 var filter = SqlFilter.Where("a", types, conditions, tests, allowDriver: false, joined: true);
                 var (sortSql, sortParams) = SortDrivenPageQuery(sort, filter, tests, after, count);
                 rows = ReadRows(connection, sortSql, sortParams, sort.Count);
@@ -168,6 +170,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     /// <summary>The WHERE clause, with the driver of each level chosen by counting candidate sets on this connection.</summary>
     private static string WhereWithProbe(SqliteConnection connection, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SqlParams p)
     {
+        Condition.StartStatement();
         SqlFilter.Probe = (sql, parameters) =>
         {
             using var cmd = Command(connection, sql, parameters);
@@ -206,6 +209,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         if (sort.Count > 0 && sort[0].DatePids is not null && DriverIsLarge(connection, filterParams))
         {
             var tests = new SqlParams();
+            Condition.StartStatement();
             (sql, p) = SortDrivenPageQuery(sort, SqlFilter.Where("a", types, conditions, tests, allowDriver: false, joined: true), tests, null, request.Count ?? 50);
         }
         using var cmd = Command(connection, "EXPLAIN QUERY PLAN " + sql, p);
@@ -353,7 +357,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
                     if (from.Count == 0)
                         continue;
                     sql = $"SELECT DISTINCT t.rid, t.type, t.id FROM ix_reference x JOIN search_resource t ON t.type = x.ref_type AND t.id = x.ref_id " +
-                        $"WHERE x.rid IN ({string.Join(", ", from)}) AND x.pid = {pid} AND t.alive = 1" +
+                        $"WHERE x.rid IN {RidList(from, p)} AND x.pid = {pid} AND t.alive = 1" +
                         (spec.TargetType is null ? "" : $" AND t.type = {p.Add(spec.TargetType)}");
                 }
                 else
@@ -392,7 +396,8 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
                 continue;
             }
             var p = new SqlParams();
-            var sql = $"SELECT a.rid FROM search_resource a WHERE a.rid IN ({string.Join(", ", group.Select(h => h.Rid))}) AND {condition.Test("a", p)}";
+            Condition.StartStatement();
+            var sql = $"SELECT a.rid FROM search_resource a WHERE a.rid IN {RidList(group.Select(h => h.Rid), p)} AND {condition.Test("a", p)}";
             using var cmd = Command(connection, sql, p);
             using var reader = cmd.ExecuteReader();
             while (reader.Read())
@@ -402,70 +407,125 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     }
 
     /// <summary>
-    /// The patients whose compartment each hit is in, read from the reference index (no JSON is
-    /// parsed): a Patient is its own member; other types through the compartment's parameters.
+    /// Fills in the JSON of the current version of each hit and, with <paramref name="withPatients"/>, returns
+    /// the patients whose compartment each hit is in, read in the same statement from the reference index (no
+    /// JSON is parsed): a Patient is its own member; other types through the compartment's parameters.
     /// https://hl7.org/fhir/R4/compartmentdefinition-patient.html
     /// </summary>
-    public Dictionary<long, List<string>> PatientsOf(SqliteConnection connection, IReadOnlyCollection<SearchHit> hits)
+    public Dictionary<long, List<string>> Load(SqliteConnection connection, IReadOnlyCollection<SearchHit> hits, bool withPatients)
     {
         var patients = new Dictionary<long, List<string>>();
-        var pids = new HashSet<long>();
-        var rids = new List<long>();
-        var compartment = registry.Definitions.GetCompartment("Patient");
+        var byRid = new Dictionary<long, SearchHit>(hits.Count);
         foreach (var hit in hits)
-        {
-            if (hit.Type == "Patient")
-            {
-                patients[hit.Rid] = [hit.Id];
-                continue;
-            }
-            if (!compartment.TryGetValue(hit.Type, out var codes))
-                continue;
-            rids.Add(hit.Rid);
-            foreach (var code in codes)
-                pids.Add(ParamKey.For(hit.Type, code));
-        }
-        if (rids.Count == 0 || pids.Count == 0)
+            byRid[hit.Rid] = hit;
+        if (byRid.Count == 0)
             return patients;
+        var pids = new HashSet<long>();
+        if (withPatients)
+        {
+            var compartment = registry.Definitions.GetCompartment("Patient");
+            foreach (var hit in byRid.Values)
+            {
+                if (hit.Type == "Patient")
+                    patients[hit.Rid] = [hit.Id];
+                else if (compartment.TryGetValue(hit.Type, out var codes))
+                {
+                    foreach (var code in codes)
+                        pids.Add(ParamKey.For(hit.Type, code));
+                }
+            }
+        }
+        var p = new SqlParams();
+        var rids = RidList(byRid.Keys, p);
+        // Resource ids ([A-Za-z0-9.-]) hold no comma, so the patients of a hit travel as one comma-separated column.
+        var patientColumn = pids.Count == 0 ? "NULL" :
+            $"(SELECT group_concat(DISTINCT x.ref_id) FROM ix_reference x WHERE x.rid = a.rid AND x.pid IN ({string.Join(", ", pids)}) AND x.ref_type = 'Patient')";
         using var cmd = Command(connection,
-            $"SELECT rid, ref_id FROM ix_reference WHERE rid IN ({string.Join(", ", rids)}) AND pid IN ({string.Join(", ", pids)}) AND ref_type = 'Patient'",
-            new SqlParams());
+            $"SELECT a.rid, v.json, {patientColumn} FROM search_resource a JOIN resource_version v ON v.seq = a.seq WHERE a.rid IN {rids}",
+            p);
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
         {
             var rid = reader.GetInt64(0);
-            if (!patients.TryGetValue(rid, out var list))
-                patients[rid] = list = [];
-            var patient = reader.GetString(1);
-            if (!list.Contains(patient))
-                list.Add(patient);
+            if (!reader.IsDBNull(1))
+                byRid[rid].Json = (byte[])reader.GetValue(1);
+            if (!reader.IsDBNull(2) && reader.GetString(2) is { Length: > 0 } own)
+                patients[rid] = [.. own.Split(',')];
         }
         return patients;
     }
 
-    /// <summary>Fills in the JSON of the current version of each hit.</summary>
-    public static void Load(SqliteConnection connection, IEnumerable<SearchHit> hits)
+    /// <summary>
+    /// A list of rids as one parameter (<c>(SELECT value FROM json_each($p))</c>), so that the statement text does
+    /// not change with the rids and its prepared statement can be reused.
+    /// </summary>
+    private static string RidList(IEnumerable<long> rids, SqlParams p) =>
+        $"(SELECT value FROM json_each({p.Add("[" + string.Join(",", rids) + "]")}))";
+
+    private static readonly ConditionalWeakTable<SqliteConnection, StatementCache> Caches = new();
+
+    /// <summary>
+    /// Keeps the prepared statements of <paramref name="connection"/> (a pooled search connection, used by one
+    /// search at a time) between searches, so a query shape seen before is not compiled by SQLite again.
+    /// </summary>
+    public static void CacheStatements(SqliteConnection connection) => Caches.AddOrUpdate(connection, new StatementCache());
+
+    /// <summary>A statement with its parameters bound; on a connection with a statement cache the command is reused.</summary>
+    public static Statement Command(SqliteConnection connection, string sql, SqlParams p)
     {
-        var byRid = hits.ToDictionary(h => h.Rid);
-        if (byRid.Count == 0)
-            return;
-        using var cmd = Command(connection,
-            $"SELECT a.rid, v.json FROM search_resource a JOIN resource_version v ON v.seq = a.seq WHERE a.rid IN ({string.Join(", ", byRid.Keys)})",
-            new SqlParams());
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
+        var cached = Caches.TryGetValue(connection, out var cache);
+        SqliteCommand cmd;
+        if (cached)
         {
-            if (!reader.IsDBNull(1))
-                byRid[reader.GetInt64(0)].Json = (byte[])reader.GetValue(1);
+            cmd = cache!.Get(connection, sql);
+            cmd.Parameters.Clear();
+        }
+        else
+        {
+            cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+        }
+        for (var i = 0; i < p.Values.Count; i++)
+            cmd.Parameters.AddWithValue("$p" + (i + 1).ToString(CultureInfo.InvariantCulture), p.Values[i] ?? DBNull.Value);
+        return new Statement(cmd, cached);
+    }
+
+    /// <summary>A command to execute once; disposing it keeps a cached command (and its prepared statement) for the next search.</summary>
+    public readonly struct Statement(SqliteCommand command, bool cached) : IDisposable
+    {
+        public SqliteDataReader ExecuteReader() => command.ExecuteReader();
+
+        public object? ExecuteScalar() => command.ExecuteScalar();
+
+        public int ExecuteNonQuery() => command.ExecuteNonQuery();
+
+        public void Dispose()
+        {
+            if (!cached)
+                command.Dispose();
         }
     }
 
-    public static SqliteCommand Command(SqliteConnection connection, string sql, SqlParams p)
+    /// <summary>Commands by SQL text; the texts are stable per query shape because values are parameters and aliases are numbered per statement.</summary>
+    private sealed class StatementCache
     {
-        var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        for (var i = 0; i < p.Values.Count; i++)
-            cmd.Parameters.AddWithValue("$p" + (i + 1).ToString(CultureInfo.InvariantCulture), p.Values[i] ?? DBNull.Value);
-        return cmd;
+        private const int MaxStatements = 200;
+        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+        public SqliteCommand Get(SqliteConnection connection, string sql)
+        {
+            if (_commands.TryGetValue(sql, out var command))
+                return command;
+            if (_commands.Count >= MaxStatements)
+            {
+                foreach (var old in _commands.Values)
+                    old.Dispose();
+                _commands.Clear();
+            }
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            _commands[sql] = command;
+            return command;
+        }
     }
 }
