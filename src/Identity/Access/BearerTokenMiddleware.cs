@@ -15,7 +15,8 @@ public sealed class BearerTokenMiddleware(RequestDelegate next, TokenService tok
         var header = context.Request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            var principal = await tokens.ValidateAccessTokenAsync(header[7..].Trim(), IssuerUrls.Issuer(context), IssuerUrls.FhirBase(context));
+            if (!tokens.TryGetValidated(header.AsSpan(7).Trim(), out var principal))
+                principal = await tokens.ValidateAccessTokenAsync(header[7..].Trim(), IssuerUrls.Issuer(context), IssuerUrls.FhirBase(context));
             context.User = principal ?? new ClaimsPrincipal(new ClaimsIdentity([new Claim("token_error", "invalid_token")]));
         }
         await next(context);

@@ -66,7 +66,10 @@ public sealed class FhirAccessPolicy(
         var patients = new HashSet<string>(StringComparer.Ordinal);
         if (type is not null)
         {
-            if (request.Resource is { } current) patients.UnionWith(compartment.PatientsOf(type, current));
+            if (request.Resource is { } current)
+                patients.UnionWith(compartment.PatientsOf(type, current));
+            else if (!request.StoredJson.IsEmpty)
+                patients.UnionWith(PatientsOfStored(type, request.Id, request.StoredJson));
             if (request.Incoming is { } incoming) patients.UnionWith(compartment.PatientsOf(type, incoming));
         }
         string? onBehalfOf = null;
@@ -150,6 +153,17 @@ public sealed class FhirAccessPolicy(
             }
         }
         return allowed;
+    }
+
+    /// <summary>The patients of a stored resource, parsing it only for compartment types (a Patient is its own, by its id).</summary>
+    private IReadOnlyCollection<string> PatientsOfStored(string type, string? id, ReadOnlyMemory<byte> json)
+    {
+        if (type == "Patient" && id is not null)
+            return [id];
+        if (!compartment.IsPatientData(type))
+            return [];
+        using var document = JsonDocument.Parse(json);
+        return compartment.PatientsOf(type, document.RootElement);
     }
 
     private async Task<string?> OrganizationOfAsync(string patientId, CancellationToken ct)

@@ -23,6 +23,8 @@ public enum FhirInteraction
 /// <summary>
 /// One access decision. <see cref="Resource"/> is the stored resource for reads and the current version
 /// for updates, patches and deletes; <see cref="Incoming"/> is the body a create or update would store.
+/// A plain read may give the stored resource as <see cref="StoredJson"/> instead, unparsed, so that the
+/// policy parses it only when it needs what is inside (the patients of a compartment resource).
 /// </summary>
 public sealed record FhirAccessRequest(
     ClaimsPrincipal Principal,
@@ -30,7 +32,8 @@ public sealed record FhirAccessRequest(
     string? Type,
     string? Id,
     JsonElement? Resource = null,
-    JsonElement? Incoming = null);
+    JsonElement? Incoming = null,
+    ReadOnlyMemory<byte> StoredJson = default);
 
 /// <summary>
 /// Whose records a principal may search: null patient ids means no patient restriction (a system

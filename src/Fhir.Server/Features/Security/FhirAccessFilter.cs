@@ -47,6 +47,7 @@ public sealed class FhirAccessFilter : IEndpointFilter
         }
 
         JsonDocument? current = null, incoming = null;
+        ReadOnlyMemory<byte> storedJson = default;
         try
         {
             if (type is not null && id is not null)
@@ -54,7 +55,12 @@ public sealed class FhirAccessFilter : IEndpointFilter
                 var stored = await context.RequestServices.GetRequiredService<IResourceStore>().ReadAsync(type, id, context.RequestAborted);
                 if (interaction == FhirInteraction.Read)
                     context.Features.Set(new PrefetchedResource(type, id, stored));
-                if (stored is { IsDeleted: false, Json: not null })
+                if (stored is { IsDeleted: false, Json: not null } && interaction == FhirInteraction.Read)
+                {
+                    // The policy parses it only if it needs the patients in it.
+                    storedJson = stored.Json;
+                }
+                else if (stored is { IsDeleted: false, Json: not null })
                 {
                     current = JsonDocument.Parse(stored.Json);
                     if (interaction == FhirInteraction.Patch)
@@ -81,7 +87,7 @@ public sealed class FhirAccessFilter : IEndpointFilter
                 }
             }
             await policy.AuthorizeAsync(new FhirAccessRequest(context.User, interaction, type, id,
-                current?.RootElement, incoming?.RootElement), context.RequestAborted);
+                current?.RootElement, incoming?.RootElement, storedJson), context.RequestAborted);
         }
         finally
         {

@@ -38,7 +38,7 @@ public sealed class FhirAccessJournal(ClaimsPrincipal principal, IFhirAccessPoli
         get
         {
             lock (_gate)
-                return _records.ToList();
+                return _records.Count == 0 ? [] : _records.ToList();
         }
     }
 
