@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # FHIR CRUD benchmark (issue 2): wrk on loopback against the Release build of Portal.Host, and in the
 # same run a bare ASP.NET Core endpoint serving the same bytes from memory as the ceiling.
-# Usage: bench/fhir/run.sh            (DURATION=15s CONNECTIONS=32 HOST_PORT=5181 CEILING_PORT=5182 by default)
+# Usage: bench/fhir/run.sh            (DURATION=15s WARMUP=3s CONNECTIONS=32 HOST_PORT=5181 CEILING_PORT=5182 by default)
+# Reads and the ceiling each get an untimed WARMUP run first (the same for both), so neither figure
+# includes the JIT's tier-up of that path (10-35 µs per read in a fresh host's first 10 s).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$repo/bench/fhir"
 duration="${DURATION:-15s}"
+warmup="${WARMUP:-3s}" # untimed run before each timed read and ceiling run (WARMUP=0s to skip)
 connections="${CONNECTIONS:-32}"
 work="$(mktemp -d /tmp/fhir-bench.XXXXXX)"
 host_port="${HOST_PORT:-5181}"
@@ -62,6 +65,10 @@ requests() { awk '/requests in/ {print $1}' "$1"; }
 
 run_wrk() { # name url [lua] [server pid]
   local name=$1 url=$2 lua=${3:-} pid=${4:-$host_pid} before
+  if [ -n "${WARM:-}" ] && [ "${warmup%s}" != 0 ]; then
+    # Untimed warm-up of this request kind, so the timed run measures tiered-up code, not the JIT.
+    wrk -t2 -c"$connections" -d"$warmup" -H "$auth" ${lua:+-s "$lua"} "$url" > /dev/null
+  fi
   echo "   wrk -t2 -c$connections -d$duration $url"
   before=$(cpu_ticks "$pid")
   if [ -n "$lua" ]; then
@@ -92,7 +99,7 @@ node -e '
     require("fs").writeFileSync(process.argv[2], [...new Set(ids)].slice(0, want).join("\n") + "\n");
   })();' "http://127.0.0.1:$host_port" "$work/ids.txt" "Bearer $token"
 echo "   $(wc -l < "$work/ids.txt") ids"
-IDS_FILE="$work/ids.txt" run_wrk read "http://127.0.0.1:$host_port" "$here/read.lua"
+IDS_FILE="$work/ids.txt" WARM=1 run_wrk read "http://127.0.0.1:$host_port" "$here/read.lua"
 peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$host_pid/status")
 
 step 5 "ceiling: bare ASP.NET Core serving the same bytes"
@@ -101,7 +108,7 @@ curl -sf -H "$auth" "http://127.0.0.1:$host_port/fhir/Patient/$(head -1 "$work/i
 ceiling_pid=$!
 pids+=("$ceiling_pid")
 wait_ready "http://127.0.0.1:$ceiling_port/fhir/Patient/x"
-IDS_FILE="$work/ids.txt" run_wrk ceiling "http://127.0.0.1:$ceiling_port" "$here/read.lua" "$ceiling_pid"
+IDS_FILE="$work/ids.txt" WARM=1 run_wrk ceiling "http://127.0.0.1:$ceiling_port" "$here/read.lua" "$ceiling_pid"
 
 step 6 "results"
 read_rps=$(rps "$work/read.txt"); ceiling_rps=$(rps "$work/ceiling.txt")
