@@ -10,14 +10,15 @@ using Jobs;
 using Jobs.Notifications;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Graph.Api;
 
 public static class Extensions
 {
-    /// <summary>The schema scripts of modules "portal" and "appointments", for the store initializer.</summary>
-    public static IReadOnlyList<SchemaMigrator.Script> Migrations => [.. PortalDb.Migrations, .. AppointmentDb.Migrations];
+    /// <summary>The schema scripts of modules "portal", "appointments" and "notes", for the store initializer.</summary>
+    public static IReadOnlyList<SchemaMigrator.Script> Migrations => [.. PortalDb.Migrations, .. AppointmentDb.Migrations, .. Notes.Storage.NotesDb.Migrations];
 
     /// <summary>The portal API: messaging services, the portal tables and the GraphQL schema on our engine.</summary>
     public static IServiceCollection AddGraphApi(this IServiceCollection services, IConfiguration configuration)
@@ -41,6 +42,11 @@ public static class Extensions
         services.AddSingleton<AppointmentReminders>();
         services.AddSingleton<Record.RepeatOrderMessages>();
         services.AddSingleton<Record.RecordService>();
+        // Note text is encrypted with the application's key ring; the UI configures where it is kept (PortalUi:KeysPath).
+        services.AddDataProtection();
+        services.AddSingleton<Notes.Storage.NotesDb>();
+        services.AddSingleton<Notes.NoteProtector>();
+        services.AddSingleton<Notes.NotesService>();
         services.AddGraphEngine(_ => PortalSchema.Build());
         return services;
     }

@@ -45,7 +45,7 @@ public static class PortalSchema
     public static string Sdl() => string.Join("\n", SdlFiles());
 
     public static Schema Build() =>
-        Record.RecordSchema.Bind(StaffAccounts.StaffSchema.Bind(AppointmentSchema.Bind(Bind(SchemaBuilder.FromSdl(SdlFiles()))))).Build();
+        Notes.NotesSchema.Bind(Record.RecordSchema.Bind(StaffAccounts.StaffSchema.Bind(AppointmentSchema.Bind(Bind(SchemaBuilder.FromSdl(SdlFiles())))))).Build();
 
     public static SchemaBuilder Bind(SchemaBuilder builder) => builder
         // Query
