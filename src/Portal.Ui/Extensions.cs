@@ -16,6 +16,7 @@ using Portal.Ui.Components;
 using Portal.Ui.Components.Pages.Accounts;
 using Portal.Ui.Components.Pages.Appointments;
 using Portal.Ui.Components.Pages.Messages;
+using Portal.Ui.Components.Pages.Notes;
 using Portal.Ui.Components.Pages.Practice;
 using Portal.Ui.Components.Pages.PracticeAgenda;
 using Portal.Ui.Components.Pages.Record;
@@ -67,6 +68,7 @@ public static class Extensions
         services.AddAppointmentsArea();
         services.AddPracticeAgendaArea();
         services.AddRecordArea();
+        services.AddNotesArea();
         return builder;
     }
 
