@@ -2,13 +2,13 @@
 # FHIR CRUD benchmark (issue 2): wrk on loopback against the Release build of Portal.Host, and in the
 # same run a bare ASP.NET Core endpoint serving the same bytes from memory as the ceiling.
 # Usage: bench/fhir/run.sh            (DURATION=15s WARMUP=3s CONNECTIONS=32 HOST_PORT=5181 CEILING_PORT=5182 by default)
-# Reads and the ceiling each get an untimed WARMUP run first (the same for both), so neither figure
+# Creates, reads and the ceiling each get an untimed WARMUP run first (the same for all), so no figure
 # includes the JIT's tier-up of that path (10-35 µs per read in a fresh host's first 10 s).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 here="$repo/bench/fhir"
 duration="${DURATION:-15s}"
-warmup="${WARMUP:-3s}" # untimed run before each timed read and ceiling run (WARMUP=0s to skip)
+warmup="${WARMUP:-3s}" # untimed run before each timed run (WARMUP=0s to skip)
 connections="${CONNECTIONS:-32}"
 work="$(mktemp -d /tmp/fhir-bench.XXXXXX)"
 host_port="${HOST_PORT:-5181}"
@@ -82,8 +82,8 @@ run_wrk() { # name url [lua] [server pid]
 }
 
 step 3 "create throughput"
-BODY_FILE="$here/patient.json" run_wrk create-patient "http://127.0.0.1:$host_port/fhir/Patient" "$here/create.lua"
-BODY_FILE="$here/observation.json" run_wrk create-observation "http://127.0.0.1:$host_port/fhir/Observation" "$here/create.lua"
+BODY_FILE="$here/patient.json" WARM=1 run_wrk create-patient "http://127.0.0.1:$host_port/fhir/Patient" "$here/create.lua"
+BODY_FILE="$here/observation.json" WARM=1 run_wrk create-observation "http://127.0.0.1:$host_port/fhir/Observation" "$here/create.lua"
 
 step 4 "read by id (ids of 5,000 created patients)"
 node -e '
