@@ -26,6 +26,7 @@ public static class Extensions
         if (PortalOptions.ParseRoles(builder.Configuration[$"{PortalOptions.Section}:Roles"] ?? "all").HasFlag(PortalRoles.Jobs))
             services.AddPortalJobs(builder.Configuration).AddGraphApiJobs();
         services.AddGraphApi(builder.Configuration);
+        services.AddPortalKeyRing(builder.Configuration);
         if (PortalOptions.ParseRoles(builder.Configuration[$"{PortalOptions.Section}:Roles"] ?? "all").HasFlag(PortalRoles.Ui))
             builder.AddPortalUi();
         services.AddSingleton<DemoPractice>();

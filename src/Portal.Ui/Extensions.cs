@@ -54,7 +54,7 @@ public static class Extensions
                 .RequireAssertion(c => PortalUsers.IsCareStaff(c.User)))
             .AddPolicy(PortalUsers.StaffPolicy, p => p.AddAuthenticationSchemes(PortalSession.Scheme).RequireAuthenticatedUser()
                 .RequireAssertion(c => PortalUsers.IsStaff(c.User)));
-        services.AddDataProtection().SetApplicationName("Huisartsportaal").PersistKeysToFileSystem(new DirectoryInfo(KeysFolder(builder.Configuration)));
+        services.AddPortalKeyRing(builder.Configuration);
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "portal.af";
@@ -107,7 +107,17 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Where the keys that encrypt session cookies live (PortalUi:KeysPath), by default beside the database
+    /// The Data Protection key ring of every instance, whatever its roles: it encrypts the session cookie and the
+    /// patients' private notes (Graph.Api Notes/), so an instance without the UI must still use the shared keys.
+    /// </summary>
+    public static IServiceCollection AddPortalKeyRing(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddDataProtection().SetApplicationName("Huisartsportaal").PersistKeysToFileSystem(new DirectoryInfo(KeysFolder(configuration)));
+        return services;
+    }
+
+    /// <summary>
+    /// Where the keys that encrypt session cookies and private notes live (PortalUi:KeysPath), by default beside the database
     /// file, so sessions survive a restart. Instances that share a database must share this folder too.
     /// </summary>
     private static string KeysFolder(IConfiguration configuration)
