@@ -62,7 +62,7 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
     public const int MaxEntities = 200;
 
     /// <summary>Least time between the starts of two drains while accesses keep coming (see the durability note above).</summary>
-    public static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(50);
+    public static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly Channel<AccessLogEntry> _queue = Channel.CreateBounded<AccessLogEntry>(
         new BoundedChannelOptions(Capacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
