@@ -20,24 +20,49 @@ public sealed class DataSet(int seed)
         ("T90.02", "Diabetes mellitus type 2"), ("K86", "Hypertensie"), ("R96", "Astma"), ("L03", "Lage rugpijn"), ("N89", "Migraine"), ("P76", "Depressie"), ("R74", "Acute infectie bovenste luchtwegen"),
     ];
     private static readonly string[] Medicines = ["Metformine 500 mg tablet", "Amlodipine 5 mg tablet", "Salbutamol 100 microgram/dosis", "Omeprazol 20 mg capsule", "Simvastatine 40 mg tablet", "Paracetamol 500 mg tablet"];
-    public static readonly string[] Practitioners = ["huisarts-de-vries", "huisarts-jansen", "huisarts-bakker", "poh-visser"];
+    /// <summary>
+    /// Patients per GP: a Dutch GP (normpraktijk) has about 2,100 patients, so the data set grows by adding
+    /// GPs, not by giving the same few GPs more patients. A GP's agenda (about 20 appointments a day) and
+    /// open e-consults stay the same size from 10,000 to 100,000 patients, as in real practices.
+    /// </summary>
+    public const int PatientsPerGp = 2_000;
+
+    /// <summary>The GP of the patient with this index (Practitioner ids made by <see cref="GpResource"/>).</summary>
+    public static string GpOf(int index) => GpId(index / PatientsPerGp);
+
+    public static string GpId(int gp) => $"bench-huisarts-{gp}";
+
+    /// <summary>How many GPs the patients 0..patients-1 have.</summary>
+    public static int GpCount(int patients) => (patients + PatientsPerGp - 1) / PatientsPerGp;
+
+    public static JsonObject GpResource(int gp) => new()
+    {
+        ["resourceType"] = "Practitioner",
+        ["id"] = GpId(gp),
+        ["identifier"] = new JsonArray(new JsonObject { ["system"] = "http://fhir.nl/fhir/NamingSystem/agb-z", ["value"] = (1_990_0000 + gp).ToString("D8") }),
+        ["name"] = new JsonArray(new JsonObject { ["family"] = Family[gp % Family.Length], ["given"] = new JsonArray(Given[gp % Given.Length]), ["prefix"] = new JsonArray("dr.") }),
+    };
 
     private readonly Random _random = new(seed);
 
     public int ResourcesPerPatient => 1 + 12 + 6 + 4 + 4 + 4;
 
-    /// <summary>A patient's BSN: 9 digits passing the 11-proef, unique per index.</summary>
+    /// <summary>
+    /// A patient's BSN: 9 digits passing the 11-proef, unique per index (up to 44 million). The first eight
+    /// digits are 10,000,000 + 2 × index, or one more when that has no valid check digit: adding 1 to an
+    /// even last digit raises the weighted sum by 2, so one of the two always has one, and odd bodies
+    /// never collide with another index's even one.
+    /// </summary>
     public static string Bsn(int index)
     {
-        var digits = (100_000_000 + index * 7L).ToString()[..8].PadLeft(8, '1');
-        for (var prefix = 0; ; prefix++)
+        for (var odd = 0; ; odd++)
         {
-            var body = ((long.Parse(digits) + prefix * 10_000_000L) % 100_000_000).ToString("D8");
+            var body = (10_000_000L + 2L * index + odd).ToString("D8");
             var sum = 0;
             for (var i = 0; i < 8; i++)
                 sum += (9 - i) * (body[i] - '0');
             var check = sum % 11;
-            if (check < 10 && body != "00000000")
+            if (check < 10)
                 return body + check;
         }
     }
@@ -53,7 +78,7 @@ public sealed class DataSet(int seed)
     private void AddPatient(JsonArray entries, int index)
     {
         var patientUrl = $"urn:uuid:{Guid.NewGuid()}";
-        var gp = Practitioners[index % 3];
+        var gp = GpOf(index);
         var birth = new DateOnly(1940, 1, 1).AddDays(_random.Next(0, 80 * 365));
         Add(entries, patientUrl, new JsonObject
         {
@@ -109,7 +134,7 @@ public sealed class DataSet(int seed)
         for (var i = 0; i < 4; i++)
         {
             var start = now.Date.AddDays(_random.Next(-300, 100)).AddHours(8 + _random.Next(0, 8)).AddMinutes(10 * _random.Next(0, 6));
-            var practitioner = Practitioners[_random.Next(Practitioners.Length)];
+            var practitioner = gp;
             Add(entries, null, new JsonObject
             {
                 ["resourceType"] = "Appointment",

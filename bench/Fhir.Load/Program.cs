@@ -47,6 +47,17 @@ static async Task<int> Load(HttpClient http, Options options)
     var patientIds = new ConcurrentDictionary<int, string>();
     var next = from;
     var gate = new object();
+    // The GPs of these patients first (one per DataSet.PatientsPerGp; PUT, so loading more patients later is harmless).
+    for (var gp = from / DataSet.PatientsPerGp; gp <= (to - 1) / DataSet.PatientsPerGp; gp++)
+    {
+        using var put = await http.PutAsync($"Practitioner/{DataSet.GpId(gp)}",
+            new StringContent(DataSet.GpResource(gp).ToJsonString(), Encoding.UTF8, "application/fhir+json"));
+        if (!put.IsSuccessStatusCode)
+        {
+            Console.Error.WriteLine($"PUT Practitioner/{DataSet.GpId(gp)}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+            return 1;
+        }
+    }
     var clock = Stopwatch.StartNew();
 
     using var progress = new Timer(_ => Report(), null, 1000, 1000);
@@ -110,7 +121,7 @@ static async Task<int> Query(HttpClient http, Options options)
     var ids = File.ReadAllLines(options.Get("ids", "ids.txt")).Select(l => l.Split('\t')).Select(p => (Index: int.Parse(p[0]), Id: p[1])).ToArray();
     var clients = options.Int("clients", 16);
     var seconds = options.Int("seconds", 20);
-    var practitioners = DataSet.Practitioners;
+    var practitioners = Enumerable.Range(0, DataSet.GpCount(ids.Max(i => i.Index) + 1)).Select(DataSet.GpId).ToArray();
     var kinds = new (string Name, Func<Random, string> Url)[]
     {
         ("Patient?identifier", r => $"Patient?identifier=http://fhir.nl/fhir/NamingSystem/bsn|{DataSet.Bsn(ids[r.Next(ids.Length)].Index)}"),
@@ -120,7 +131,7 @@ static async Task<int> Query(HttpClient http, Options options)
             var day = DateTime.UtcNow.Date.AddDays(r.Next(-300, 100));
             return $"Appointment?actor=Practitioner/{practitioners[r.Next(practitioners.Length)]}&date=ge{day:yyyy-MM-dd}&date=lt{day.AddDays(1):yyyy-MM-dd}";
         }),
-        ("Communication by recipient, in-progress", r => $"Communication?recipient=Practitioner/{practitioners[r.Next(3)]}&status=in-progress&_sort=sent&_count=20"),
+        ("Communication by recipient, in-progress", r => $"Communication?recipient=Practitioner/{practitioners[r.Next(practitioners.Length)]}&status=in-progress&_sort=sent&_count=20"),
         ("chained subject:Patient.identifier", r => $"Observation?subject:Patient.identifier=http://fhir.nl/fhir/NamingSystem/bsn|{DataSet.Bsn(ids[r.Next(ids.Length)].Index)}&_count=20"),
         ("_include requester", r => $"MedicationRequest?patient={ids[r.Next(ids.Length)].Id}&_include=MedicationRequest:requester"),
     };
