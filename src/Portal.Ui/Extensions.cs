@@ -54,7 +54,7 @@ public static class Extensions
                 .RequireAssertion(c => PortalUsers.IsCareStaff(c.User)))
             .AddPolicy(PortalUsers.StaffPolicy, p => p.AddAuthenticationSchemes(PortalSession.Scheme).RequireAuthenticatedUser()
                 .RequireAssertion(c => PortalUsers.IsStaff(c.User)));
-        services.AddPortalKeyRing(builder.Configuration);
+        // The cookies use the key ring the host registers for every instance (AddPortalKeyRing).
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "portal.af";

@@ -327,7 +327,6 @@ public sealed class TokenService(
         ["scope"] = scope,
     };
 
-    /// <summary>Validates an access token presented to the FHIR API; null when it is not (any longer) valid.</summary>
     /// <summary>
     /// The answer for a token this instance validated before, looked up straight from the request header
     /// (no copy of the ~1 KB token per request): true with its principal while it is unexpired and not
@@ -351,6 +350,7 @@ public sealed class TokenService(
         return true;
     }
 
+    /// <summary>Validates an access token presented to the FHIR API; null when it is not (any longer) valid.</summary>
     public async Task<ClaimsPrincipal?> ValidateAccessTokenAsync(string token, string issuer, string audience)
     {
         var now = time.GetUtcNow();
