@@ -23,6 +23,23 @@ public static class FhirPathCompiler
         if (Cache.Count < 10_000) Cache.TryAdd(expression, compiled);
         return compiled;
     }
+
+    /// <summary>
+    /// Compiles an expression that will only ever be evaluated on resources of <paramref name="resourceType"/>:
+    /// union branches that start at another resource type (always empty there) are left out, which is what
+    /// makes the shared search parameters (<c>clinical-patient</c> and the like) cheap. Same results as
+    /// <see cref="Compile"/> on such resources.
+    /// </summary>
+    public static CompiledFhirPath CompileFor(string expression, string resourceType, Func<string, bool> isResourceType)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        var key = resourceType + "\n" + expression;
+        if (Cache.TryGetValue(key, out var cached)) return cached;
+        var pruned = TypePruning.Prune(Parser.Parse(expression), resourceType, isResourceType) ?? new LiteralNode(null, 0);
+        var compiled = new CompiledFhirPath(expression, Compiler.Compile(pruned));
+        if (Cache.Count < 10_000) Cache.TryAdd(key, compiled);
+        return compiled;
+    }
 }
 
 /// <summary>A compiled FHIRPath expression. Immutable and thread-safe.</summary>

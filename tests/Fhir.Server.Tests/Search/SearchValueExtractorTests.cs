@@ -225,6 +225,54 @@ public sealed class SearchValueExtractorTests
     }
 
     [Fact]
+    public void EveryExample_TypeSpecificPlans_ExtractTheSameAsTheFullExpressions()
+    {
+        // ExtractAll compiles each parameter for the resource's type, leaving out union branches of other types;
+        // Extract(resource, parameter) evaluates the whole official expression.
+        int compared = 0;
+        var differences = new List<string>();
+        foreach (var file in Directory.GetFiles(TestPaths.ExamplesDirectory, "*.json"))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            var type = doc.RootElement.GetProperty("resourceType").GetString()!;
+            var specific = Extractor.ExtractAll(doc.RootElement, (_, _) => { }).Select(Describe).ToList();
+            var full = new List<string>();
+            foreach (var parameter in FhirDefinitions.Default.SearchParametersFor(type).Where(p => p.Expression is not null && p.Type != "special"))
+            {
+                try
+                {
+                    full.AddRange(Extractor.Extract(doc.RootElement, parameter).Select(Describe));
+                }
+                catch (FhirPathException)
+                {
+                }
+            }
+            if (!specific.SequenceEqual(full))
+                differences.Add($"{Path.GetFileName(file)}: {string.Join(", ", specific.Except(full).Concat(full.Except(specific)).Take(3))}");
+            compared += full.Count;
+        }
+        Assert.Empty(differences);
+        Assert.True(compared > 1500, $"only {compared} entries compared");
+    }
+
+    private static string Describe(SearchIndexEntry entry) => entry is CompositeIndexEntry composite
+        ? $"{composite.ParamCode}({string.Join("; ", composite.Components.Select(c => c.ToString()))})"
+        : entry.ToString();
+
+    [Fact]
+    public void CompileFor_LeavesOutBranchesOfOtherTypes_ButKeepsWhatTurnsEmptyIntoAValue()
+    {
+        const string json = """{ "resourceType": "Observation", "status": "final", "subject": { "reference": "Patient/p1" } }""";
+        using var doc = JsonDocument.Parse(json);
+        var isType = FhirDefinitions.Default.IsResourceType;
+        var union = FhirPathCompiler.CompileFor("Condition.subject | Observation.subject | Encounter.subject", "Observation", isType);
+        Assert.Single(union.Evaluate(doc.RootElement));
+        Assert.Empty(FhirPathCompiler.CompileFor("Condition.subject | Encounter.subject", "Observation", isType).Evaluate(doc.RootElement));
+        var exists = FhirPathCompiler.CompileFor("Condition.subject.exists() | Observation.status", "Observation", isType).Evaluate(doc.RootElement);
+        Assert.Equal(2, exists.Count);
+    }
+
+    [Fact]
     public void PatientExample_HasTheExpectedValues()
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.ExamplesDirectory, "patient-example.json")));

@@ -43,7 +43,7 @@ public sealed class SearchValueExtractor
             throw new ArgumentException("Not a FHIR resource: no resourceType", nameof(resource));
         var plans = _byType.GetOrAdd(rt.GetString()!, t => _definitions.SearchParametersFor(t)
             .Where(p => p.Expression is not null && p.Type != "special")
-            .Select(CreatePlan)
+            .Select(p => CreatePlan(p, t))
             .ToArray());
         var focus = Navigation.ForType(resource, "Resource", _definitions);
         var context = ContextFor(focus);
@@ -103,9 +103,14 @@ public sealed class SearchValueExtractor
 
     private sealed record ComponentPlan(string Code, SearchIndexKind Kind, CompiledFhirPath Expression);
 
-    private Plan CreatePlan(SearchParameterDefinition parameter)
+    private Plan CreatePlan(SearchParameterDefinition parameter) => CreatePlan(parameter, null);
+
+    /// <summary>With <paramref name="resourceType"/>, the plan is only used for resources of that type (see <see cref="FhirPathCompiler.CompileFor"/>).</summary>
+    private Plan CreatePlan(SearchParameterDefinition parameter, string? resourceType)
     {
-        var expression = FhirPathCompiler.Compile(parameter.Expression!);
+        var expression = resourceType is null
+            ? FhirPathCompiler.Compile(parameter.Expression!)
+            : FhirPathCompiler.CompileFor(parameter.Expression!, resourceType, _definitions.IsResourceType);
         if (parameter.Type != "composite") return new Plan(parameter, expression, KindOf(parameter.Type), null);
         var components = new List<ComponentPlan>();
         foreach (var component in parameter.Components)

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Fhir.Server.Search.Extraction;
 using Fhir.Server.Store;
+using Fhir.Server.Store.Sqlite;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -129,19 +130,11 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
     public void Write(SqliteConnection connection, string type, string id, long seq, long lastUpdated, Rows? rows, bool replace)
     {
         var c = _commands.GetValue(connection, CommandsFor);
-        c.Upsert.Parameters[0].Value = type;
-        c.Upsert.Parameters[1].Value = id;
-        c.Upsert.Parameters[2].Value = seq;
-        c.Upsert.Parameters[3].Value = lastUpdated;
-        c.Upsert.Parameters[4].Value = rows is null ? 0 : 1;
-        var rid = (long)c.Upsert.ExecuteScalar()!;
+        var rid = c.Upsert.Bind(1, type).Bind(2, id).Bind(3, seq).Bind(4, lastUpdated).Bind(5, rows is null ? 0 : 1).ExecuteInt64();
         if (replace)
         {
             foreach (var delete in c.Deletes)
-            {
-                delete.Parameters[0].Value = rid;
-                delete.ExecuteNonQuery();
-            }
+                delete.Bind(1, rid).Execute();
         }
         if (rows is null)
             return;
@@ -273,13 +266,13 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
     {
         public Commands(SqliteConnection connection)
         {
-            Upsert = Prepare(connection, """
+            Upsert = new SqliteStatement(connection, """
                 INSERT INTO search_resource (type, id, seq, last_updated, alive) VALUES ($p1, $p2, $p3, $p4, $p5)
                 ON CONFLICT (type, id) DO UPDATE SET seq = excluded.seq, last_updated = excluded.last_updated, alive = excluded.alive
                 RETURNING rid
-                """, 5);
+                """);
             Deletes = new[] { "ix_string", "ix_token", "ix_reference", "ix_date", "ix_number", "ix_quantity", "ix_uri", "ix_composite", "ix_date_long" }
-                .Select(t => Prepare(connection, $"DELETE FROM {t} WHERE rid = $p1", 1)).ToArray();
+                .Select(t => new SqliteStatement(connection, $"DELETE FROM {t} WHERE rid = $p1")).ToArray();
             String = new RowInsert(connection, "ix_string", "value, exact", 4);
             Token = new RowInsert(connection, "ix_token", "code, system", 4);
             Reference = new RowInsert(connection, "ix_reference", "ref_id, ref_type", 4);
@@ -291,8 +284,8 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
             Composite = new RowInsert(connection, "ix_composite", "c1, c1_system, c2, c2_system, low, high", 8);
         }
 
-        public SqliteCommand Upsert { get; }
-        public SqliteCommand[] Deletes { get; }
+        public SqliteStatement Upsert { get; }
+        public SqliteStatement[] Deletes { get; }
         public RowInsert String { get; }
         public RowInsert Token { get; }
         public RowInsert Reference { get; }
@@ -307,15 +300,9 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         {
             foreach (var insert in (RowInsert[])[String, Token, Reference, Date, DateLong, Number, Quantity, Uri, Composite])
                 insert.Dispose();
-        }
-
-        private static SqliteCommand Prepare(SqliteConnection connection, string sql, int parameters)
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = sql;
-            for (var i = 1; i <= parameters; i++)
-                command.Parameters.Add(new SqliteParameter("$p" + i, null));
-            return command;
+            Upsert.Dispose();
+            foreach (var delete in Deletes)
+                delete.Dispose();
         }
     }
 }

@@ -305,8 +305,8 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     {
         private readonly SqliteConnection _connection;
         private readonly SqliteCommand _current;
-        private readonly SqliteCommand _insertVersion;
-        private readonly SqliteCommand _upsertResource;
+        private readonly SqliteStatement _insertVersion;
+        private readonly SqliteStatement _upsertResource;
         private readonly SqliteCommand _begin;
         private readonly SqliteCommand _commit;
         private readonly SqliteCommand _rollback;
@@ -327,16 +327,16 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
                 pragma.ExecuteNonQuery();
             }
             _current = Prepare(connection, SelectCurrent, "$type", "$id");
-            _insertVersion = Prepare(connection, """
+            _insertVersion = new SqliteStatement(connection, """
                 INSERT INTO resource_version (type, id, version, last_updated, method, json)
                 VALUES ($type, $id, $version, $lastUpdated, $method, $json) RETURNING seq
-                """, "$type", "$id", "$version", "$lastUpdated", "$method", "$json");
-            _upsertResource = Prepare(connection, """
+                """);
+            _upsertResource = new SqliteStatement(connection, """
                 INSERT INTO resource (type, id, version, current_seq, deleted)
                 VALUES ($type, $id, $version, $seq, $deleted)
                 ON CONFLICT (type, id) DO UPDATE SET
                     version = excluded.version, current_seq = excluded.current_seq, deleted = excluded.deleted
-                """, "$type", "$id", "$version", "$seq", "$deleted");
+                """);
             _begin = Prepare(connection, "BEGIN IMMEDIATE");
             _commit = Prepare(connection, "COMMIT");
             _rollback = Prepare(connection, "ROLLBACK");
@@ -398,24 +398,21 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
 
         public StoredResource Append(string type, string id, long version, DateTimeOffset lastUpdated, string method, byte[]? json)
         {
-            _insertVersion.Parameters[0].Value = type;
-            _insertVersion.Parameters[1].Value = id;
-            _insertVersion.Parameters[2].Value = version;
-            _insertVersion.Parameters[3].Value = lastUpdated.ToUnixTimeMilliseconds();
-            _insertVersion.Parameters[4].Value = method;
-            _insertVersion.Parameters[5].Value = (object?)json ?? DBNull.Value;
-            var seq = (long)_insertVersion.ExecuteScalar()!;
+            // Parameters by position: $type, $id, $version, $lastUpdated, $method, $json.
+            var seq = _insertVersion.Bind(1, type).Bind(2, id).Bind(3, version).Bind(4, lastUpdated.ToUnixTimeMilliseconds())
+                .Bind(5, method).Bind(6, json).ExecuteInt64();
             var deleted = json is null;
-            _upsertResource.Parameters[0].Value = type;
-            _upsertResource.Parameters[1].Value = id;
-            _upsertResource.Parameters[2].Value = version;
-            _upsertResource.Parameters[3].Value = seq;
-            _upsertResource.Parameters[4].Value = deleted ? 1 : 0;
-            _upsertResource.ExecuteNonQuery();
+            // $type, $id, $version, $seq, $deleted.
+            _upsertResource.Bind(1, type).Bind(2, id).Bind(3, version).Bind(4, seq).Bind(5, deleted ? 1 : 0).Execute();
             return new StoredResource(type, id, version, lastUpdated, deleted, json, seq, method);
         }
 
-        public void Dispose() => _connection.Dispose();
+        public void Dispose()
+        {
+            _insertVersion.Dispose();
+            _upsertResource.Dispose();
+            _connection.Dispose();
+        }
     }
 
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
