@@ -19,6 +19,18 @@ public sealed record SearchHit(long Rid, string Type, string Id)
 /// <summary>One page of matches, the cursors to the pages around it, and includes.</summary>
 public sealed record SearchPage(IReadOnlyList<SearchHit> Matches, IReadOnlyList<SearchHit> Included, long? Total, string? NextCursor, string? PreviousCursor);
 
+/// <summary>How a page sorted by a date is read: as the executor chooses, or one plan forced (for tests).</summary>
+internal enum SortPlan
+{
+    Chosen,
+
+    /// <summary>Walk the date index of the first sort key in its order, testing each resource.</summary>
+    WalkSortIndex,
+
+    /// <summary>Take the driver set (or every resource of the type) and sort it.</summary>
+    SortDriverSet,
+}
+
 /// <summary>
 /// Runs a search on one connection: the matching page in sort order, paged by keyset (the cursor holds
 /// the sort values and rid of the last row, so pages stay stable while data changes), the total and
@@ -49,7 +61,12 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     }
 
     public SearchPage Execute(SqliteConnection connection, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions,
-        SearchRequest request, Func<string, Condition?>? restriction)
+        SearchRequest request, Func<string, Condition?>? restriction) =>
+        Execute(connection, types, conditions, request, restriction, SortPlan.Chosen);
+
+    /// <summary>As the public overload, with the plan of a date-sorted page forced (tests prove both plans give the same pages).</summary>
+    internal SearchPage Execute(SqliteConnection connection, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions,
+        SearchRequest request, Func<string, Condition?>? restriction, SortPlan plan)
     {
         var count = request.Count ?? 50;
         var sort = SortColumns(types, request);
@@ -65,13 +82,10 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         if (count > 0 && request.Summary != SummaryMode.Count)
         {
             List<(SearchHit Hit, object[] Keys)>? rows = null;
-            if (!backward && sort.Count > 0 && sort[0].DatePids is not null && DriverIsLarge(connection, filterParams))
+            if (!backward && SortWalkFilter(connection, types, conditions, sort, filterParams, after, count, plan) is { } walk)
             {
                 // Walk the date index in sort order and stop after one page, instead of sorting every candidate.
-                var tests = new SqlParams();
-                Condition.StartStatement();
-                var filter = SqlFilter.Where("a", types, conditions, tests, allowDriver: false, joined: true);
-                var (sortSql, sortParams) = SortDrivenPageQuery(sort, filter, tests, after, count);
+                var (sortSql, sortParams) = SortDrivenPageQuery(sort, walk.Filter, walk.Params, after, count);
                 rows = ReadRows(connection, sortSql, sortParams, sort.Count);
                 if (rows.Count <= count)
                     rows = null; // the end of the values: resources without one come after, so let the general query finish
@@ -131,15 +145,70 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         return rows;
     }
 
-    /// <summary>True when the query has no driver or its driver set reached the probe cap.</summary>
-    private static bool DriverIsLarge(SqliteConnection connection, SqlParams filterParams)
+    /// <summary>How many rows of the sort index the trial walk of <see cref="SortWalkFilter"/> reads.</summary>
+    public const int TrialWalkRows = 256;
+
+    /// <summary>
+    /// What one row of the sort-index walk costs against one row of the driver set (SQLite VM steps on the bench
+    /// data: ~57 per walked row with its sort-key and filter look-ups, ~30 per driver row with its checks and sort).
+    /// </summary>
+    private const int WalkRowCost = 2;
+
+    /// <summary>
+    /// Chooses the plan of a page sorted by a date: walk the date index in sort order until a page matches (its cost is
+    /// the page size divided by the share of matches among the walked rows, so it grows with everything else in the
+    /// index), or take the driver set and sort it (its cost is the size of that set). Without a driver or with one of
+    /// <see cref="SqlFilter.MaxProbeCap"/> or more rows the walk is the only bounded plan; below <see cref="SqlFilter.ProbeCap"/>
+    /// the driver set is cheap. In between, a trial walk of <see cref="TrialWalkRows"/> rows from the cursor estimates the
+    /// share of matches, and the walk is taken only when its estimated rows cost less than the driver set's. So the cost
+    /// of a search whose driver set has a fixed size (one GP's messages) stays bounded by that size as the data grows.
+    /// Returns the filter (and its parameters) for <see cref="SortDrivenPageQuery"/> when walking, null for the driver plan.
+    /// </summary>
+    private static (string Filter, SqlParams Params)? SortWalkFilter(SqliteConnection connection, IReadOnlyList<string>? types,
+        IReadOnlyList<Condition> conditions, List<SortColumn> sort, SqlParams filterParams, object[]? after, int count, SortPlan plan)
     {
-        if (SqlFilter.LastDriverSet is not { } set)
-            return true;
-        if (SqlFilter.LastDriverCount is { } known)
-            return known >= SqlFilter.ProbeCap;
-        using var cmd = Command(connection, $"SELECT COUNT(*) FROM ({set} LIMIT {SqlFilter.ProbeCap})", filterParams);
-        return (long)cmd.ExecuteScalar()! >= SqlFilter.ProbeCap;
+        if (sort.Count == 0 || sort[0].DatePids is not { } datePids || plan == SortPlan.SortDriverSet)
+            return null;
+        if (plan == SortPlan.WalkSortIndex)
+            return WalkFilter(types, conditions);
+        var driverSet = SqlFilter.LastDriverSet;
+        long? driverRows = null;
+        if (driverSet is not null)
+        {
+            driverRows = SqlFilter.LastDriverCount;
+            if (driverRows is null or >= SqlFilter.ProbeCap)
+            {
+                using var cmd = Command(connection, $"SELECT COUNT(*) FROM ({driverSet} LIMIT {SqlFilter.MaxProbeCap})", filterParams);
+                driverRows = (long)cmd.ExecuteScalar()!;
+            }
+            if (driverRows < SqlFilter.ProbeCap)
+                return null;
+        }
+        var (filter, tests) = WalkFilter(types, conditions);
+        if (driverRows is null or >= SqlFilter.MaxProbeCap)
+            return (filter, tests);
+        var trial = new SqlParams();
+        trial.Values.AddRange(tests.Values);
+        var start = after is null ? "" : $" AND low {(sort[0].Descending ? "<=" : ">=")} {trial.Add(after[1])}";
+        var walks = datePids.Split(", ").Select(pid =>
+            $"SELECT * FROM (SELECT rid, low FROM ix_date WHERE pid = {pid}{start} ORDER BY low{(sort[0].Descending ? " DESC" : "")} LIMIT {TrialWalkRows})");
+        var sql = $"SELECT COUNT(DISTINCT a.rid) FROM (SELECT rid FROM ({string.Join(" UNION ALL ", walks)}) ORDER BY low{(sort[0].Descending ? " DESC" : "")} LIMIT {TrialWalkRows}) d " +
+            $"CROSS JOIN search_resource a ON a.rid = d.rid WHERE {filter}";
+        long matches;
+        using (var cmd = Command(connection, sql, trial))
+            matches = (long)cmd.ExecuteScalar()!;
+        if (matches > count)
+            return (filter, tests);
+        var walkRows = matches == 0 ? double.PositiveInfinity : (count + 1.0) * TrialWalkRows / matches;
+        return walkRows * WalkRowCost < driverRows ? (filter, tests) : null;
+    }
+
+    /// <summary>The conditions as tests on each row of a walk of the sort index (no driver).</summary>
+    private static (string Filter, SqlParams Params) WalkFilter(IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions)
+    {
+        var tests = new SqlParams();
+        Condition.StartStatement();
+        return (SqlFilter.Where("a", types, conditions, tests, allowDriver: false, joined: true), tests);
     }
 
     /// <summary>
@@ -202,22 +271,25 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     /// <summary>The query plan of the first page, to prove that a search is answered from the indexes.</summary>
     public List<string> ExplainFirstPage(SqliteConnection connection, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SearchRequest request)
     {
+        return ExplainFirstPage(connection, types, conditions, request, SortPlan.Chosen);
+    }
+
+    internal List<string> ExplainFirstPage(SqliteConnection connection, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions,
+        SearchRequest request, SortPlan plan)
+    {
         var filterParams = new SqlParams();
         var where = WhereWithProbe(connection, types, conditions, filterParams);
         var sort = SortColumns(types, request);
-        var (sql, p) = PageQuery(sort, where, filterParams, null, false, request.Count ?? 50);
-        if (sort.Count > 0 && sort[0].DatePids is not null && DriverIsLarge(connection, filterParams))
-        {
-            var tests = new SqlParams();
-            Condition.StartStatement();
-            (sql, p) = SortDrivenPageQuery(sort, SqlFilter.Where("a", types, conditions, tests, allowDriver: false, joined: true), tests, null, request.Count ?? 50);
-        }
+        var count = request.Count ?? 50;
+        var (sql, p) = PageQuery(sort, where, filterParams, null, false, count);
+        if (SortWalkFilter(connection, types, conditions, sort, filterParams, null, count, plan) is { } walk)
+            (sql, p) = SortDrivenPageQuery(sort, walk.Filter, walk.Params, null, count);
         using var cmd = Command(connection, "EXPLAIN QUERY PLAN " + sql, p);
         using var reader = cmd.ExecuteReader();
-        var plan = new List<string>();
+        var lines = new List<string>();
         while (reader.Read())
-            plan.Add(reader.GetString(3));
-        return plan;
+            lines.Add(reader.GetString(3));
+        return lines;
     }
 
     private List<SortColumn> SortColumns(IReadOnlyList<string>? types, SearchRequest request)
