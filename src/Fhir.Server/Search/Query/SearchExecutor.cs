@@ -214,7 +214,9 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     /// <summary>
     /// The page read from the date index of the first sort key in its order: each resource once, at the
     /// value its sort key takes (its earliest or latest low), with the same keys as <see cref="PageQuery"/>
-    /// so the cursors of both plans are interchangeable.
+    /// so the cursors of both plans are interchangeable. The filter comes before the checks that the row is the
+    /// resource's sort value (and they look up by <c>a.rid</c>), so SQLite tests most walked rows, those that
+    /// do not match, with the filter alone (on the bench's e-consults: 9,000 instead of 24,000 VM steps a page).
     /// </summary>
     private static (string Sql, SqlParams Params) SortDrivenPageQuery(List<SortColumn> sort, string filter, SqlParams tests, object[]? after, int count)
     {
@@ -226,9 +228,9 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         var sql = new StringBuilder(
             $"SELECT rid, id, type, k0{string.Concat(sort.Skip(1).Select((_, n) => $", k{n + 1}"))} FROM (" +
             $"SELECT a.rid, a.id, a.type, d.low AS k0{keys} FROM ix_date d CROSS JOIN search_resource a ON a.rid = d.rid " +
-            $"WHERE d.pid IN ({first.DatePids}) AND d.low = (SELECT {aggregate}(d2.low) FROM ix_date d2 WHERE d2.rid = d.rid AND d2.pid IN ({first.DatePids})) " +
-            $"AND NOT EXISTS (SELECT 1 FROM ix_date d3 WHERE d3.rid = d.rid AND d3.pid IN ({first.DatePids}) AND d3.low = d.low AND (d3.high < d.high OR (d3.high = d.high AND d3.pid < d.pid))) " +
-            $"AND {filter}) a");
+            $"WHERE d.pid IN ({first.DatePids}) AND {filter} " +
+            $"AND d.low = (SELECT {aggregate}(d2.low) FROM ix_date d2 WHERE d2.rid = a.rid AND d2.pid IN ({first.DatePids})) " +
+            $"AND NOT EXISTS (SELECT 1 FROM ix_date d3 WHERE d3.rid = a.rid AND d3.pid IN ({first.DatePids}) AND d3.low = d.low AND (d3.high < d.high OR (d3.high = d.high AND d3.pid < d.pid)))) a");
         if (after is not null)
             sql.Append(" WHERE ").Append(Keyset(sort, after, false, p));
         sql.Append(" ORDER BY ").Append(string.Concat(sort.Select((s, n) => $"k{n}{(s.Descending ? " DESC" : "")}, ")))
