@@ -47,6 +47,7 @@ public sealed record SearchInput(
 public sealed class FhirSearch(
     SqliteResourceStore store,
     SearchParameterRegistry registry,
+    PendingReferences pending,
     SearchExecutor executor,
     SearchBundleWriter writer,
     FhirDefinitions definitions,
@@ -59,9 +60,17 @@ public sealed class FhirSearch(
     {
         EnsureType(type);
         var request = SearchRequest.Parse(SearchRequest.ParseQuery(query), strict: true, limit, int.MaxValue);
-        var conditions = new ConditionBuilder(registry, options.Value.BaseUrl, clock).Build([type], request);
+        var builder = new ConditionBuilder(registry, options.Value.BaseUrl, clock);
+        var conditions = builder.Build([type], request);
+        var settle = ReadsPending(builder, request);
         if (session is not null)
+        {
+            if (settle)
+                PendingReferences.Settle((SqliteConnection)session.Connection);
             return executor.FindIds((SqliteConnection)session.Connection, [type], conditions, limit);
+        }
+        if (settle)
+            pending.SettleAsync().GetAwaiter().GetResult();
         return WithReader(c => executor.FindIds(c, [type], conditions, limit));
     }
 
@@ -125,6 +134,8 @@ public sealed class FhirSearch(
                 $"({a}.type = {p.Add(x.Type)} AND {x.Condition?.Test(a, p) ?? "1"})")) + ")"));
         }
 
+        if (ReadsPending(builder, request))
+            pending.SettleAsync().GetAwaiter().GetResult();
         var page = WithReader(c =>
         {
             var result = executor.Execute(c, types, conditions, request, restriction);
@@ -142,6 +153,17 @@ public sealed class FhirSearch(
             First: input.Path + (query.Length == 0 ? "" : "?" + query));
         return writer.Write(page, request, input.BaseUrl, links);
     }
+
+    /// <summary>
+    /// True when the search reads reference rows that may still wait in <see cref="PendingReferences"/>: it
+    /// searches, chains to or has a pending type, or includes from or to one (whose patients the access log reads).
+    /// </summary>
+    private bool ReadsPending(ConditionBuilder builder, SearchRequest request) =>
+        builder.TypesRead.Overlaps(PendingReferences.Types)
+        || request.Includes.Any(i => PendingReferences.Types.Contains(i.SourceType)
+            || (i.TargetType is { } target
+                ? PendingReferences.Types.Contains(target)
+                : registry.Find(i.SourceType, i.Param)?.Target.Any(PendingReferences.Types.Contains) == true));
 
     /// <summary>Hands every hit that is in a patient's compartment to the access log, with its patients.</summary>
     private static void Record(FhirAccessJournal access, List<SearchHit> hits, Dictionary<long, List<string>> patients)

@@ -15,6 +15,8 @@ public static class SearchExtensions
         services.AddSingleton<SearchParameterRegistry>();
         services.AddSingleton<SearchIndexer>();
         services.AddSingleton<IResourceIndexer>(sp => sp.GetRequiredService<SearchIndexer>());
+        services.AddSingleton<PendingReferences>();
+        services.AddHostedService(sp => sp.GetRequiredService<PendingReferences>());
         services.AddSingleton<Reindexer>();
         services.AddSingleton<SearchExecutor>();
         services.AddSingleton<SearchBundleWriter>();

@@ -40,6 +40,8 @@ public sealed record AccessLogEntry(
 /// (<see cref="AuditEventDocument"/>), so they are not validated again, and only the search parameters
 /// in <see cref="AuditEventDocument.IndexedParameters"/> are indexed. The patient's own view
 /// (<see cref="For"/>) reads the same AuditEvents through their entity index, so nothing is written twice.
+/// Their reference rows (a different patient per entity, so a random place in the index each) wait in
+/// <see cref="PendingReferences"/> and are merged into the index in key order every few seconds.
 ///
 /// Durability: the writer commits as soon as entries are queued, but under load at most once per
 /// <see cref="CommitInterval"/> (group commit: every commit rewrites the index pages it touched, so
@@ -83,8 +85,20 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
         return _queue.Writer.WriteAsync(entry, ct);
     }
 
-    /// <summary>Writes everything queued so far, and waits for a write already under way (tests and the patient's view call this).</summary>
+    /// <summary>
+    /// Writes everything queued so far, waits for a write already under way and merges the AuditEvents'
+    /// waiting index rows (<see cref="PendingReferences"/>), so that <see cref="For"/> sees every access (tests
+    /// and the patient's view call this).
+    /// </summary>
     public async Task FlushAsync(CancellationToken ct = default)
+    {
+        await DrainAsync(ct);
+        if (services.GetService<PendingReferences>() is { } pending)
+            await pending.SettleAsync(ct);
+    }
+
+    /// <summary>Writes everything queued so far, and waits for a write already under way.</summary>
+    private async Task DrainAsync(CancellationToken ct)
     {
         await _writer.WaitAsync(ct);
         try
@@ -131,7 +145,7 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
                     }
                 }
                 lastDrain = Stopwatch.GetTimestamp();
-                await FlushAsync(CancellationToken.None);
+                await DrainAsync(CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -142,7 +156,8 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushAsync(CancellationToken.None);
+        // Only the queue: index rows that still wait are in the database already and merge after the next start.
+        await DrainAsync(CancellationToken.None);
     }
 
     private async Task WriteAsync(List<AccessLogEntry> batch, CancellationToken ct)

@@ -150,7 +150,8 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
             Bind(s, i + 2, r.Code);
             Bind(s, i + 3, r.System);
         });
-        c.Reference.Insert(rows.References, rid, static (s, i, r) =>
+        // A new resource of a pending type appends its reference rows in rid order; see PendingReferences.
+        (replace || !PendingReferences.Types.Contains(type) ? c.Reference : c.PendingReference).Insert(rows.References, rid, static (s, i, r) =>
         {
             Bind(s, i + 2, r.RefId);
             Bind(s, i + 3, r.RefType);
@@ -271,11 +272,12 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
                 ON CONFLICT (type, id) DO UPDATE SET seq = excluded.seq, last_updated = excluded.last_updated, alive = excluded.alive
                 RETURNING rid
                 """);
-            Deletes = new[] { "ix_string", "ix_token", "ix_reference", "ix_date", "ix_number", "ix_quantity", "ix_uri", "ix_composite", "ix_date_long" }
+            Deletes = new[] { "ix_string", "ix_token", "ix_reference", "ix_reference_pending", "ix_date", "ix_number", "ix_quantity", "ix_uri", "ix_composite", "ix_date_long" }
                 .Select(t => new SqliteStatement(connection, $"DELETE FROM {t} WHERE rid = $p1")).ToArray();
             String = new RowInsert(connection, "ix_string", "value, exact", 4);
             Token = new RowInsert(connection, "ix_token", "code, system", 4);
             Reference = new RowInsert(connection, "ix_reference", "ref_id, ref_type", 4);
+            PendingReference = new RowInsert(connection, "ix_reference_pending", "ref_id, ref_type", 4);
             Date = new RowInsert(connection, "ix_date", "low, high", 4);
             DateLong = new RowInsert(connection, "ix_date_long", "low, high", 4);
             Number = new RowInsert(connection, "ix_number", "value", 3);
@@ -289,6 +291,7 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         public RowInsert String { get; }
         public RowInsert Token { get; }
         public RowInsert Reference { get; }
+        public RowInsert PendingReference { get; }
         public RowInsert Date { get; }
         public RowInsert DateLong { get; }
         public RowInsert Number { get; }
@@ -298,7 +301,7 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
 
         public void Dispose()
         {
-            foreach (var insert in (RowInsert[])[String, Token, Reference, Date, DateLong, Number, Quantity, Uri, Composite])
+            foreach (var insert in (RowInsert[])[String, Token, Reference, PendingReference, Date, DateLong, Number, Quantity, Uri, Composite])
                 insert.Dispose();
             Upsert.Dispose();
             foreach (var delete in Deletes)

@@ -22,6 +22,9 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
     /// <summary>The caller's restriction per type, applied inside chains and _has too, so they reveal nothing outside it.</summary>
     public Func<string, Condition?>? Restrict { get; set; }
 
+    /// <summary>The types whose index rows the conditions built so far read (the searched types, chain targets, _has sources).</summary>
+    public HashSet<string> TypesRead { get; } = new(StringComparer.Ordinal);
+
     private IReadOnlyList<Condition> Restricted(string type, Condition condition) =>
         Restrict?.Invoke(type) is { } r ? [condition, r] : [condition];
 
@@ -29,6 +32,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
     public List<Condition> Build(IReadOnlyList<string> types, SearchRequest request)
     {
         var conditions = new List<Condition>();
+        TypesRead.UnionWith(types);
         foreach (var argument in request.Filters)
         {
             try
@@ -256,6 +260,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         {
             if (tailCode is not ("_id" or "_lastUpdated" or "_has") && registry.Find(target, tailCode) is null)
                 continue;
+            TypesRead.Add(target);
             targets.Add(new TypedFilter(target, Restricted(target, BuildOne([target], tail, value))));
         }
         if (targets.Count == 0)
@@ -274,6 +279,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         var reference = registry.Find(source, referenceCode);
         if (reference is null || reference.Type != "reference")
             throw Unsupported($"'{referenceCode}' is not a reference search parameter of {source}");
+        TypesRead.Add(source);
         var inner = BuildOne([source], rest, value);
         return new HasCondition(ParamKey.For(source, referenceCode), new TypedFilter(source, Restricted(source, inner)));
     }

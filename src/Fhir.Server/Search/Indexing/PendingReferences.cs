@@ -1,0 +1,104 @@
+using System.Collections.Frozen;
+using Fhir.Server.Store.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Fhir.Server.Search.Indexing;
+
+/// <summary>
+/// The reference index rows of new resources of <see cref="Types"/> wait in <c>ix_reference_pending</c>
+/// (appended in rid order, so a commit adds them to one or two pages) and are moved into <c>ix_reference</c>
+/// every <see cref="Interval"/>, sorted by key, at most <see cref="ChunkRows"/> per write. The access log
+/// writes an AuditEvent naming a different patient per entity for every few reads; put straight into
+/// <c>ix_reference</c> each of those rows lands on its own page and every group commit rewrites thousands
+/// of pages. Merged in key order, the rows of one patient share a page.
+/// Nothing is lost: the rows are in the database from the first commit. Searches see them: a search
+/// that reads the index rows of a pending type merges what waits first (<see cref="SettleAsync"/>).
+/// </summary>
+public sealed class PendingReferences(SqliteResourceStore store, ILogger<PendingReferences> logger) : BackgroundService
+{
+    /// <summary>Types whose new resources' reference rows wait: the access log's AuditEvents.</summary>
+    public static readonly FrozenSet<string> Types = FrozenSet.ToFrozenSet(["AuditEvent"], StringComparer.Ordinal);
+
+    /// <summary>How long rows wait at most (while the host runs) before they are merged.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+
+    /// <summary>Most rows moved in one write, so that other writers never wait long behind a merge.</summary>
+    public const int ChunkRows = 20_000;
+
+    /// <summary>Moves every waiting row into <c>ix_reference</c> (before a search that reads them).</summary>
+    public async Task SettleAsync(CancellationToken ct = default)
+    {
+        while (HasRows() && await store.WriteAsync(session => Merge((SqliteConnection)session.Connection, ChunkRows), ct) > 0)
+        {
+        }
+    }
+
+    /// <summary>Moves every waiting row, inside a write transaction already open on <paramref name="connection"/>.</summary>
+    public static void Settle(SqliteConnection connection) => Merge(connection, int.MaxValue);
+
+    /// <summary>
+    /// Moves up to <paramref name="maxRows"/> of the oldest waiting rows (whole resources) into <c>ix_reference</c>,
+    /// in key order. Returns the number of rows taken off the waiting list.
+    /// </summary>
+    public static int Merge(SqliteConnection connection, int maxRows)
+    {
+        using var last = connection.CreateCommand();
+        last.CommandText = "SELECT rid FROM ix_reference_pending ORDER BY rid LIMIT 1 OFFSET $n";
+        last.Parameters.AddWithValue("$n", maxRows - 1L);
+        var upTo = last.ExecuteScalar() is long rid ? rid : long.MaxValue;
+        using var move = connection.CreateCommand();
+        move.CommandText = """
+            INSERT OR IGNORE INTO ix_reference (pid, ref_id, ref_type, rid)
+            SELECT pid, ref_id, ref_type, rid FROM ix_reference_pending WHERE rid <= $upTo ORDER BY pid, ref_id, ref_type, rid
+            """;
+        move.Parameters.AddWithValue("$upTo", upTo);
+        move.ExecuteNonQuery();
+        using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM ix_reference_pending WHERE rid <= $upTo";
+        delete.Parameters.AddWithValue("$upTo", upTo);
+        return delete.ExecuteNonQuery();
+    }
+
+    /// <summary>True when rows wait (read on a connection of its own).</summary>
+    public bool HasRows()
+    {
+        using var connection = store.OpenConnection();
+        return HasRows(connection);
+    }
+
+    /// <summary>True when rows wait, on a connection of the caller (in its snapshot).</summary>
+    public static bool HasRows(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM ix_reference_pending)";
+        return (long)command.ExecuteScalar()! != 0;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    // One chunk per write: other writers queue between them.
+                    while (!stoppingToken.IsCancellationRequested && HasRows()
+                        && await store.WriteAsync(session => Merge((SqliteConnection)session.Connection, ChunkRows), stoppingToken) >= ChunkRows)
+                    {
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogError(ex, "Could not merge the waiting reference index rows; the next round tries again");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}
