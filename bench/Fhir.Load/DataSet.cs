@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Fhir.Load;
@@ -67,115 +69,193 @@ public sealed class DataSet(int seed)
         }
     }
 
-    public JsonObject Bundle(int firstPatient, int patients)
+    /// <summary>
+    /// A transaction Bundle of these patients and their resources, as UTF-8 JSON. Written straight to a
+    /// Utf8JsonWriter (not built as a JsonNode tree first): the generator shares the machine's two cores
+    /// with the server, so its own CPU per resource counts in the load rate.
+    /// </summary>
+    public byte[] Bundle(int firstPatient, int patients)
     {
-        var entries = new JsonArray();
-        for (var p = firstPatient; p < firstPatient + patients; p++)
-            AddPatient(entries, p);
-        return new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = entries };
+        var buffer = new ArrayBufferWriter<byte>(patients * ResourcesPerPatient * 400);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("resourceType", "Bundle");
+            w.WriteString("type", "transaction");
+            w.WriteStartArray("entry");
+            for (var p = firstPatient; p < firstPatient + patients; p++)
+                AddPatient(w, p);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
     }
 
-    private void AddPatient(JsonArray entries, int index)
+    private void AddPatient(Utf8JsonWriter w, int index)
     {
         var patientUrl = $"urn:uuid:{Guid.NewGuid()}";
         var gp = GpOf(index);
         var birth = new DateOnly(1940, 1, 1).AddDays(_random.Next(0, 80 * 365));
-        Add(entries, patientUrl, new JsonObject
-        {
-            ["resourceType"] = "Patient",
-            ["identifier"] = new JsonArray(new JsonObject { ["system"] = "http://fhir.nl/fhir/NamingSystem/bsn", ["value"] = Bsn(index) }),
-            ["name"] = new JsonArray(new JsonObject { ["family"] = Family[_random.Next(Family.Length)], ["given"] = new JsonArray(Given[_random.Next(Given.Length)]) }),
-            ["gender"] = _random.Next(2) == 0 ? "female" : "male",
-            ["birthDate"] = birth.ToString("yyyy-MM-dd"),
-            ["generalPractitioner"] = new JsonArray(Ref($"Practitioner/{gp}")),
-        });
+        StartEntry(w, patientUrl, "Patient");
+        w.WriteStartArray("identifier");
+        Coding(w, null, "http://fhir.nl/fhir/NamingSystem/bsn", "value", Bsn(index));
+        w.WriteEndArray();
+        w.WriteStartArray("name");
+        w.WriteStartObject();
+        w.WriteString("family", Family[_random.Next(Family.Length)]);
+        w.WriteStartArray("given");
+        w.WriteStringValue(Given[_random.Next(Given.Length)]);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteString("gender", _random.Next(2) == 0 ? "female" : "male");
+        w.WriteString("birthDate", birth.ToString("yyyy-MM-dd"));
+        w.WriteStartArray("generalPractitioner");
+        Ref(w, null, $"Practitioner/{gp}");
+        w.WriteEndArray();
+        EndEntry(w, "Patient");
         var now = DateTime.UtcNow;
         for (var i = 0; i < 12; i++)
         {
             var lab = Labs[_random.Next(Labs.Length)];
             var value = Math.Round(lab.Low + _random.NextDouble() * (lab.High - lab.Low), 1);
-            Add(entries, null, new JsonObject
-            {
-                ["resourceType"] = "Observation",
-                ["status"] = "final",
-                ["category"] = new JsonArray(new JsonObject { ["coding"] = new JsonArray(Coding("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory")) }),
-                ["code"] = new JsonObject { ["coding"] = new JsonArray(Coding("http://loinc.org", lab.Code)), ["text"] = lab.Name },
-                ["subject"] = Ref(patientUrl),
-                ["effectiveDateTime"] = now.AddDays(-_random.Next(0, 1500)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-                ["valueQuantity"] = new JsonObject { ["value"] = value, ["unit"] = lab.Unit, ["system"] = "http://unitsofmeasure.org", ["code"] = lab.Unit },
-            });
+            StartEntry(w, null, "Observation");
+            w.WriteString("status", "final");
+            w.WriteStartArray("category");
+            CodeableConcept(w, null, "http://terminology.hl7.org/CodeSystem/observation-category", "laboratory", null);
+            w.WriteEndArray();
+            CodeableConcept(w, "code", "http://loinc.org", lab.Code, lab.Name);
+            Ref(w, "subject", patientUrl);
+            w.WriteString("effectiveDateTime", now.AddDays(-_random.Next(0, 1500)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+            w.WriteStartObject("valueQuantity");
+            w.WriteNumber("value", value);
+            w.WriteString("unit", lab.Unit);
+            w.WriteString("system", "http://unitsofmeasure.org");
+            w.WriteString("code", lab.Unit);
+            w.WriteEndObject();
+            EndEntry(w, "Observation");
         }
         for (var i = 0; i < 6; i++)
         {
             var chronic = i < 2;
-            Add(entries, null, new JsonObject
-            {
-                ["resourceType"] = "MedicationRequest",
-                ["status"] = chronic ? "active" : "completed",
-                ["intent"] = "order",
-                ["medicationCodeableConcept"] = new JsonObject { ["text"] = Medicines[_random.Next(Medicines.Length)] },
-                ["subject"] = Ref(patientUrl),
-                ["authoredOn"] = now.AddDays(-_random.Next(0, 2000)).ToString("yyyy-MM-dd"),
-                ["requester"] = Ref($"Practitioner/{gp}"),
-            });
+            StartEntry(w, null, "MedicationRequest");
+            w.WriteString("status", chronic ? "active" : "completed");
+            w.WriteString("intent", "order");
+            w.WriteStartObject("medicationCodeableConcept");
+            w.WriteString("text", Medicines[_random.Next(Medicines.Length)]);
+            w.WriteEndObject();
+            Ref(w, "subject", patientUrl);
+            w.WriteString("authoredOn", now.AddDays(-_random.Next(0, 2000)).ToString("yyyy-MM-dd"));
+            Ref(w, "requester", $"Practitioner/{gp}");
+            EndEntry(w, "MedicationRequest");
         }
         for (var i = 0; i < 4; i++)
         {
             var episode = Episodes[_random.Next(Episodes.Length)];
-            Add(entries, null, new JsonObject
-            {
-                ["resourceType"] = "Condition",
-                ["clinicalStatus"] = new JsonObject { ["coding"] = new JsonArray(Coding("http://terminology.hl7.org/CodeSystem/condition-clinical", i == 0 ? "active" : "resolved")) },
-                ["code"] = new JsonObject { ["coding"] = new JsonArray(Coding("http://hl7.org/fhir/sid/icpc-1-nl", episode.Code)), ["text"] = episode.Name },
-                ["subject"] = Ref(patientUrl),
-                ["onsetDateTime"] = now.AddDays(-_random.Next(0, 4000)).ToString("yyyy-MM-dd"),
-            });
+            StartEntry(w, null, "Condition");
+            CodeableConcept(w, "clinicalStatus", "http://terminology.hl7.org/CodeSystem/condition-clinical", i == 0 ? "active" : "resolved", null);
+            CodeableConcept(w, "code", "http://hl7.org/fhir/sid/icpc-1-nl", episode.Code, episode.Name);
+            Ref(w, "subject", patientUrl);
+            w.WriteString("onsetDateTime", now.AddDays(-_random.Next(0, 4000)).ToString("yyyy-MM-dd"));
+            EndEntry(w, "Condition");
         }
         for (var i = 0; i < 4; i++)
         {
             var start = now.Date.AddDays(_random.Next(-300, 100)).AddHours(8 + _random.Next(0, 8)).AddMinutes(10 * _random.Next(0, 6));
-            var practitioner = gp;
-            Add(entries, null, new JsonObject
+            StartEntry(w, null, "Appointment");
+            w.WriteString("status", start < now ? "fulfilled" : "booked");
+            w.WriteString("description", "Consult");
+            w.WriteString("start", start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+            w.WriteString("end", start.AddMinutes(10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+            w.WriteStartArray("participant");
+            foreach (var actor in (string[])[patientUrl, $"Practitioner/{gp}"])
             {
-                ["resourceType"] = "Appointment",
-                ["status"] = start < now ? "fulfilled" : "booked",
-                ["description"] = "Consult",
-                ["start"] = start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-                ["end"] = start.AddMinutes(10).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-                ["participant"] = new JsonArray(
-                    new JsonObject { ["actor"] = Ref(patientUrl), ["status"] = "accepted" },
-                    new JsonObject { ["actor"] = Ref($"Practitioner/{practitioner}"), ["status"] = "accepted" }),
-            });
+                w.WriteStartObject();
+                Ref(w, "actor", actor);
+                w.WriteString("status", "accepted");
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            EndEntry(w, "Appointment");
         }
         for (var i = 0; i < 4; i++)
         {
             var sent = now.AddHours(-_random.Next(0, 24 * 400));
-            Add(entries, null, new JsonObject
-            {
-                ["resourceType"] = "Communication",
-                ["status"] = i == 0 ? "in-progress" : "completed",
-                ["category"] = new JsonArray(new JsonObject { ["text"] = "e-consult" }),
-                ["subject"] = Ref(patientUrl),
-                ["sender"] = Ref(patientUrl),
-                ["recipient"] = new JsonArray(Ref($"Practitioner/{gp}")),
-                ["sent"] = sent.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
-                ["payload"] = new JsonArray(new JsonObject { ["contentString"] = "Beste dokter, ik heb een vraag over mijn medicatie." }),
-            });
+            StartEntry(w, null, "Communication");
+            w.WriteString("status", i == 0 ? "in-progress" : "completed");
+            w.WriteStartArray("category");
+            w.WriteStartObject();
+            w.WriteString("text", "e-consult");
+            w.WriteEndObject();
+            w.WriteEndArray();
+            Ref(w, "subject", patientUrl);
+            Ref(w, "sender", patientUrl);
+            w.WriteStartArray("recipient");
+            Ref(w, null, $"Practitioner/{gp}");
+            w.WriteEndArray();
+            w.WriteString("sent", sent.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
+            w.WriteStartArray("payload");
+            w.WriteStartObject();
+            w.WriteString("contentString", "Beste dokter, ik heb een vraag over mijn medicatie.");
+            w.WriteEndObject();
+            w.WriteEndArray();
+            EndEntry(w, "Communication");
         }
     }
 
-    private static void Add(JsonArray entries, string? fullUrl, JsonObject resource)
+    /// <summary>Opens an entry (fullUrl when given) and its resource; <see cref="EndEntry"/> closes both and adds the request.</summary>
+    private static void StartEntry(Utf8JsonWriter w, string? fullUrl, string type)
     {
-        var type = (string)resource["resourceType"]!;
-        var entry = new JsonObject();
+        w.WriteStartObject();
         if (fullUrl is not null)
-            entry["fullUrl"] = fullUrl;
-        entry["resource"] = resource;
-        entry["request"] = new JsonObject { ["method"] = "POST", ["url"] = type };
-        entries.Add(entry);
+            w.WriteString("fullUrl", fullUrl);
+        w.WriteStartObject("resource");
+        w.WriteString("resourceType", type);
     }
 
-    private static JsonObject Ref(string reference) => new() { ["reference"] = reference };
+    private static void EndEntry(Utf8JsonWriter w, string type)
+    {
+        w.WriteEndObject();
+        w.WriteStartObject("request");
+        w.WriteString("method", "POST");
+        w.WriteString("url", type);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
 
-    private static JsonObject Coding(string system, string code) => new() { ["system"] = system, ["code"] = code };
+    private static void Ref(Utf8JsonWriter w, string? property, string reference)
+    {
+        if (property is null)
+            w.WriteStartObject();
+        else
+            w.WriteStartObject(property);
+        w.WriteString("reference", reference);
+        w.WriteEndObject();
+    }
+
+    /// <summary>An object with system and one more string property (a Coding's code, an Identifier's value).</summary>
+    private static void Coding(Utf8JsonWriter w, string? property, string system, string name, string value)
+    {
+        if (property is null)
+            w.WriteStartObject();
+        else
+            w.WriteStartObject(property);
+        w.WriteString("system", system);
+        w.WriteString(name, value);
+        w.WriteEndObject();
+    }
+
+    private static void CodeableConcept(Utf8JsonWriter w, string? property, string system, string code, string? text)
+    {
+        if (property is null)
+            w.WriteStartObject();
+        else
+            w.WriteStartObject(property);
+        w.WriteStartArray("coding");
+        Coding(w, null, system, "code", code);
+        w.WriteEndArray();
+        if (text is not null)
+            w.WriteString("text", text);
+        w.WriteEndObject();
+    }
 }

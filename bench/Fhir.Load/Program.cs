@@ -74,10 +74,12 @@ static async Task<int> Load(HttpClient http, Options options)
                 next = Math.Min(to, next + perBundle);
             }
             var count = Math.Min(perBundle, to - start);
-            string json;
+            byte[] json;
             lock (data)
-                json = data.Bundle(start, count).ToJsonString();
-            using var response = await http.PostAsync("", new StringContent(json, Encoding.UTF8, "application/fhir+json"));
+                json = data.Bundle(start, count);
+            using var content = new ByteArrayContent(json);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/fhir+json") { CharSet = "utf-8" };
+            using var response = await http.PostAsync("", content);
             var body = await response.Content.ReadAsStringAsync();
             if (!response.IsSuccessStatusCode)
             {
