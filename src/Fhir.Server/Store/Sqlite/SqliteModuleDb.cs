@@ -54,6 +54,38 @@ public abstract class SqliteModuleDb(string connectionString)
         return command.ExecuteNonQuery();
     }
 
+    private const int MaxReused = 128;
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Statements = new();
+
+    /// <summary>
+    /// A command on a connection that lives long (the write session's), compiled once per connection and SQL
+    /// text and reused with fresh parameters: statements that run for every resource written (projections
+    /// such as the appointment tables) would otherwise be compiled by SQLite on every call. Do not dispose
+    /// it; dispose the readers it returns. The connection finalizes the statements when it closes.
+    /// </summary>
+    public static SqliteCommand Reused(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var commands = Statements.GetOrCreateValue(connection);
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            // SQL built per call (IN lists of varying length) must not grow the cache without end.
+            if (commands.Count >= MaxReused)
+            {
+                foreach (var old in commands.Values)
+                    old.Dispose();
+                commands.Clear();
+            }
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            commands[sql] = command;
+        }
+        command.Parameters.Clear();
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
     public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();

@@ -401,13 +401,13 @@ public sealed class AppointmentDb(IOptions<StorageOptions> storage, TimeProvider
     }
 
     /// <summary>A statement on a connection the caller holds (the write session's, inside its transaction).</summary>
+    /// <remarks>Compiled once per connection (<see cref="SqliteModuleDb.Reused"/>): these run for every Slot and Appointment written.</remarks>
     public static int Execute(DbConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
-        SqliteModuleDb.Execute((SqliteConnection)connection, sql, parameters);
+        Reused((SqliteConnection)connection, sql, parameters).ExecuteNonQuery();
 
     private static List<T> Read<T>(DbConnection connection, string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
     {
-        using var command = Command((SqliteConnection)connection, sql, parameters);
-        using var reader = command.ExecuteReader();
+        using var reader = Reused((SqliteConnection)connection, sql, parameters).ExecuteReader();
         var rows = new List<T>();
         while (reader.Read())
             rows.Add(map(reader));
