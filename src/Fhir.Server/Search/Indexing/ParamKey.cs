@@ -12,13 +12,18 @@ public static class ParamKey
     public const string IdentifierSuffix = ":identifier";
     public const string OfTypeSuffix = ":of-type";
 
-    public static long For(string type, string code)
+    public static long For(string type, string code) => For(type, code, "");
+
+    /// <summary>The key of <c>code + suffix</c> (a derived key such as <c>code:text</c>) without building that string.</summary>
+    public static long For(string type, string code, string suffix)
     {
         var hash = 14695981039346656037UL;
         foreach (var c in type)
             hash = (hash ^ c) * 1099511628211UL;
         hash = (hash ^ '.') * 1099511628211UL;
         foreach (var c in code)
+            hash = (hash ^ c) * 1099511628211UL;
+        foreach (var c in suffix)
             hash = (hash ^ c) * 1099511628211UL;
         return (long)(hash & 0x7FFF_FFFF_FFFFUL);
     }

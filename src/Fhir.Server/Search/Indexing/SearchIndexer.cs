@@ -72,10 +72,10 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
                 {
                     rows.Tokens.Add((pid, t.Code, t.System ?? ""));
                     if (t.TypeCode is not null)
-                        rows.Tokens.Add((ParamKey.For(type, t.ParamCode + ParamKey.OfTypeSuffix), t.Code, $"{t.TypeSystem}|{t.TypeCode}"));
+                        rows.Tokens.Add((ParamKey.For(type, t.ParamCode, ParamKey.OfTypeSuffix), t.Code, $"{t.TypeSystem}|{t.TypeCode}"));
                 }
                 if (t.Text is not null)
-                    rows.Strings.Add((ParamKey.For(type, t.ParamCode + ParamKey.TextSuffix), t.TextNormalized!, t.Text));
+                    rows.Strings.Add((ParamKey.For(type, t.ParamCode, ParamKey.TextSuffix), t.TextNormalized!, t.Text));
                 break;
             case ReferenceIndexEntry r:
                 if (r.ResourceType is not null && r.Id is not null)
@@ -83,7 +83,7 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
                 if (r.Url is not null)
                     rows.References.Add((pid, r.Url, ""));
                 if (r.IdentifierValue is not null)
-                    rows.Tokens.Add((ParamKey.For(type, r.ParamCode + ParamKey.IdentifierSuffix), r.IdentifierValue, r.IdentifierSystem ?? ""));
+                    rows.Tokens.Add((ParamKey.For(type, r.ParamCode, ParamKey.IdentifierSuffix), r.IdentifierValue, r.IdentifierSystem ?? ""));
                 break;
             case DateIndexEntry d:
                 rows.Dates.Add((pid, d.Low.ToUnixTimeMilliseconds(), d.High.ToUnixTimeMilliseconds()));
