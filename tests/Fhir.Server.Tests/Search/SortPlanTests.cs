@@ -30,7 +30,7 @@ public class SortPlanTests(ITestOutputHelper output)
     /// <summary>
     /// Every GP has 1,200 messages (above the probe cap), a quarter of them open, with send times spread over all GPs.
     /// With 20 or 80 GPs one GP's open messages are 1 in 80 or 1 in 320 of all values: walking to 21 of them would
-    /// read about 1,700 or 6,700 index rows, more than the GP's 1,200, so the GP's set drives at both sizes.
+    /// read about 1,700 or 6,700 index rows, each dearer than a row of the GP's 1,200, so the GP's set drives at both sizes.
     /// </summary>
     [Theory]
     [InlineData(20)]
@@ -47,7 +47,7 @@ public class SortPlanTests(ITestOutputHelper output)
         Assert.Contains(ReferenceKeySearch, driver);
     }
 
-    /// <summary>With two GPs one in eight values is a match: 21 are found within ~170 rows of the walk, far fewer than the GP's 4,000.</summary>
+    /// <summary>With two GPs one in eight values is a match: 21 are found within ~170 rows of the walk, far cheaper than the GP's 4,000.</summary>
     [Fact]
     public void OneGpsOpenMessagesBySent_AreFoundByWalkingSent_WhenMatchesAreCommon()
     {
