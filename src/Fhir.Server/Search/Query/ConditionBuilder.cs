@@ -32,12 +32,14 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
     public List<Condition> Build(IReadOnlyList<string> types, SearchRequest request)
     {
         var conditions = new List<Condition>();
+        var arguments = new List<string>();
         TypesRead.UnionWith(types);
         foreach (var argument in request.Filters)
         {
             try
             {
                 conditions.Add(BuildOne(types, argument.Name, argument.Value));
+                arguments.Add(argument.Name);
             }
             catch (UnsupportedParameterException e)
             {
@@ -46,12 +48,21 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
                 request.Ignored.Add(e.Message);
             }
         }
-        conditions.AddRange(DateRanges(types, request));
+        var ranges = DateRanges(types, request).ToList();
+        // A range drives better than any one bound of it: the set of `date=ge..` alone is found by scanning the
+        // index from the oldest value until one with a later end, which is most of the history. So those
+        // arguments only test candidates; their ranges drive.
+        for (var n = 0; n < conditions.Count; n++)
+        {
+            if (ranges.Any(r => r.Code == arguments[n]) && conditions[n] is IndexCondition bound)
+                conditions[n] = new RowCondition(bound.Test);
+        }
+        conditions.AddRange(ranges.Select(r => r.Range));
         return conditions;
     }
 
     /// <summary>A bounded range from repeated arguments of one date parameter, to drive the query (see <see cref="DateRangeCondition"/>).</summary>
-    private IEnumerable<Condition> DateRanges(IReadOnlyList<string> types, SearchRequest request)
+    private IEnumerable<(string Code, DateRangeCondition Range)> DateRanges(IReadOnlyList<string> types, SearchRequest request)
     {
         var bounds = new Dictionary<string, (long? From, long? To)>(StringComparer.Ordinal);
         foreach (var (name, value) in request.Filters)
@@ -77,7 +88,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         foreach (var (code, (from, to)) in bounds)
         {
             if (from is { } f && to is { } t)
-                yield return new DateRangeCondition(types.Select(x => ParamKey.For(x, code)).Distinct().ToArray(), f, t);
+                yield return (code, new DateRangeCondition(types.Select(x => ParamKey.For(x, code)).Distinct().ToArray(), f, t));
         }
     }
 
