@@ -89,6 +89,30 @@ public class PendingReferencesTests(FhirServerFactory factory) : IClassFixture<F
         Assert.Equal(3, rest);
     }
 
+    [Fact]
+    public async Task Merge_UpToARid_LeavesLaterRowsWaiting()
+    {
+        var store = factory.Services.GetRequiredService<IResourceStore>();
+        var service = factory.Services.GetRequiredService<ResourceService>();
+        var (moved, first, second) = await store.WriteAsync(session =>
+        {
+            var connection = (SqliteConnection)session.Connection;
+            PendingReferences.Settle(connection);
+            for (var i = 0; i < 2; i++)
+            {
+                using var document = JsonDocument.Parse(AuditEvent($"pending-upto-{i}"));
+                service.CreateIn(session, service.Validate(document.RootElement, "AuditEvent"), $"pending-upto-{i}");
+            }
+            using var rid = connection.CreateCommand();
+            rid.CommandText = "SELECT rid FROM search_resource WHERE type = 'AuditEvent' AND id = 'pending-upto-0'";
+            var merged = PendingReferences.Merge(connection, int.MaxValue, (long)rid.ExecuteScalar()!);
+            return (merged, Count(connection, "ix_reference", "pending-upto-0"), Count(connection, "ix_reference_pending", "pending-upto-1"));
+        });
+        Assert.Equal(3, moved);
+        Assert.Equal(3, first);
+        Assert.Equal(3, second);
+    }
+
     /// <summary>AuditEvents are the server's own record (REST clients may not write them), so the tests write them as the access log does: through the store.</summary>
     private async Task<string> Write(string patient, string action = "R", string? id = null)
     {

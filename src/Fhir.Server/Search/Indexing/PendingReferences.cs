@@ -33,10 +33,22 @@ public sealed class PendingReferences(SqliteResourceStore store, ILogger<Pending
     /// </summary>
     public static readonly TimeSpan ChunkPause = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Moves every waiting row into <c>ix_reference</c> (before a search that reads them).</summary>
+    /// <summary>
+    /// Moves every row that waits now into <c>ix_reference</c> (before a search that reads them). Rows that the
+    /// access log adds meanwhile are left to the background merge, so a busy log cannot keep a search waiting.
+    /// </summary>
     public async Task SettleAsync(CancellationToken ct = default)
     {
-        while (HasRows() && await store.WriteAsync(session => Merge((SqliteConnection)session.Connection, ChunkRows), ct) > 0)
+        long last;
+        using (var connection = store.OpenConnection())
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT MAX(rid) FROM ix_reference_pending";
+            if (command.ExecuteScalar() is not long max)
+                return;
+            last = max;
+        }
+        while (await store.WriteAsync(session => Merge((SqliteConnection)session.Connection, ChunkRows, last), ct) > 0)
         {
         }
     }
@@ -45,15 +57,15 @@ public sealed class PendingReferences(SqliteResourceStore store, ILogger<Pending
     public static void Settle(SqliteConnection connection) => Merge(connection, int.MaxValue);
 
     /// <summary>
-    /// Moves up to <paramref name="maxRows"/> of the oldest waiting rows (whole resources) into <c>ix_reference</c>,
-    /// in key order. Returns the number of rows taken off the waiting list.
+    /// Moves up to <paramref name="maxRows"/> of the oldest waiting rows (whole resources, none after
+    /// <paramref name="lastRid"/>) into <c>ix_reference</c>, in key order. Returns the number of rows taken off the waiting list.
     /// </summary>
-    public static int Merge(SqliteConnection connection, int maxRows)
+    public static int Merge(SqliteConnection connection, int maxRows, long lastRid = long.MaxValue)
     {
         using var last = connection.CreateCommand();
         last.CommandText = "SELECT rid FROM ix_reference_pending ORDER BY rid LIMIT 1 OFFSET $n";
         last.Parameters.AddWithValue("$n", maxRows - 1L);
-        var upTo = last.ExecuteScalar() is long rid ? rid : long.MaxValue;
+        var upTo = Math.Min(last.ExecuteScalar() is long rid ? rid : long.MaxValue, lastRid);
         using var move = connection.CreateCommand();
         move.CommandText = """
             INSERT OR IGNORE INTO ix_reference (pid, ref_id, ref_type, rid)
