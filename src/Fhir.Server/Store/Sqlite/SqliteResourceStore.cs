@@ -51,8 +51,9 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         connection.Open();
         using var pragma = connection.CreateCommand();
         // Memory-mapped reads share the operating system's page cache between the pooled connections
-        // instead of copying every page into each connection's own small cache.
-        pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 1073741824;";
+        // instead of copying every page into each connection's own small cache. 2 GiB is the most the bundled
+        // SQLite maps (SQLITE_MAX_MMAP_SIZE); pages beyond it go through each connection's own cache.
+        pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 2147418112;";
         pragma.ExecuteNonQuery();
         return connection;
     }
