@@ -8,9 +8,9 @@ using Identity.Access;
 using Microsoft.AspNetCore.Builder;
 using Jobs;
 using Jobs.Notifications;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Graph.Api;
@@ -42,7 +42,7 @@ public static class Extensions
         services.AddSingleton<AppointmentReminders>();
         services.AddSingleton<Record.RepeatOrderMessages>();
         services.AddSingleton<Record.RecordService>();
-        // Note text is encrypted with the application's key ring; the UI configures where it is kept (PortalUi:KeysPath).
+        // Note text is encrypted with the application's key ring; the host configures where it is kept (AddPortalKeyRing, PortalUi:KeysPath).
         services.AddDataProtection();
         services.AddSingleton<Notes.Storage.NotesDb>();
         services.AddSingleton<Notes.NoteProtector>();

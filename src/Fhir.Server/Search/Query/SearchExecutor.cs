@@ -6,6 +6,7 @@ using System.Text.Json;
 using Fhir.Server.Features.Outcomes;
 using Fhir.Server.Search.Indexing;
 using Fhir.Server.Search.Parsing;
+using Fhir.Server.Store.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Fhir.Server.Search.Query;
@@ -274,10 +275,8 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     }
 
     /// <summary>The query plan of the first page, to prove that a search is answered from the indexes.</summary>
-    public List<string> ExplainFirstPage(SqliteConnection connection, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SearchRequest request)
-    {
-        return ExplainFirstPage(connection, types, conditions, request, SortPlan.Chosen);
-    }
+    public List<string> ExplainFirstPage(SqliteConnection connection, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SearchRequest request) =>
+        ExplainFirstPage(connection, types, conditions, request, SortPlan.Chosen);
 
     internal List<string> ExplainFirstPage(SqliteConnection connection, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions,
         SearchRequest request, SortPlan plan)
@@ -539,24 +538,23 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     private static string RidList(IEnumerable<long> rids, SqlParams p) =>
         $"(SELECT value FROM json_each({p.Add("[" + string.Join(",", rids) + "]")}))";
 
-    private static readonly ConditionalWeakTable<SqliteConnection, StatementCache> Caches = new();
+    /// <summary>The pooled search connections whose commands are kept between searches (<see cref="CacheStatements"/>).</summary>
+    private static readonly ConditionalWeakTable<SqliteConnection, object> Cached = new();
 
     /// <summary>
     /// Keeps the prepared statements of <paramref name="connection"/> (a pooled search connection, used by one
-    /// search at a time) between searches, so a query shape seen before is not compiled by SQLite again.
+    /// search at a time) between searches, so a query shape seen before is not compiled by SQLite again. The SQL
+    /// texts are stable per query shape because values are parameters and aliases are numbered per statement.
     /// </summary>
-    public static void CacheStatements(SqliteConnection connection) => Caches.AddOrUpdate(connection, new StatementCache());
+    public static void CacheStatements(SqliteConnection connection) => Cached.AddOrUpdate(connection, connection);
 
     /// <summary>A statement with its parameters bound; on a connection with a statement cache the command is reused.</summary>
     public static Statement Command(SqliteConnection connection, string sql, SqlParams p)
     {
-        var cached = Caches.TryGetValue(connection, out var cache);
+        var cached = Cached.TryGetValue(connection, out _);
         SqliteCommand cmd;
         if (cached)
-        {
-            cmd = cache!.Get(connection, sql);
-            cmd.Parameters.Clear();
-        }
+            cmd = SqliteModuleDb.Reused(connection, sql);
         else
         {
             cmd = connection.CreateCommand();
@@ -580,29 +578,6 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         {
             if (!cached)
                 command.Dispose();
-        }
-    }
-
-    /// <summary>Commands by SQL text; the texts are stable per query shape because values are parameters and aliases are numbered per statement.</summary>
-    private sealed class StatementCache
-    {
-        private const int MaxStatements = 200;
-        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
-
-        public SqliteCommand Get(SqliteConnection connection, string sql)
-        {
-            if (_commands.TryGetValue(sql, out var command))
-                return command;
-            if (_commands.Count >= MaxStatements)
-            {
-                foreach (var old in _commands.Values)
-                    old.Dispose();
-                _commands.Clear();
-            }
-            command = connection.CreateCommand();
-            command.CommandText = sql;
-            _commands[sql] = command;
-            return command;
         }
     }
 }

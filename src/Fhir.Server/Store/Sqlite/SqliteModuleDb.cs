@@ -54,7 +54,8 @@ public abstract class SqliteModuleDb(string connectionString)
         return command.ExecuteNonQuery();
     }
 
-    private const int MaxReused = 128;
+    /// <summary>Most commands kept per connection; SQL built per call (IN lists of varying length) must not grow the cache without end.</summary>
+    private const int MaxReused = 200;
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> Statements = new();
 
@@ -66,10 +67,18 @@ public abstract class SqliteModuleDb(string connectionString)
     /// </summary>
     public static SqliteCommand Reused(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
+        var command = Reused(connection, sql);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    /// <summary>The kept command for <paramref name="sql"/> on <paramref name="connection"/>, without parameters (see above).</summary>
+    public static SqliteCommand Reused(SqliteConnection connection, string sql)
+    {
         var commands = Statements.GetOrCreateValue(connection);
         if (!commands.TryGetValue(sql, out var command))
         {
-            // SQL built per call (IN lists of varying length) must not grow the cache without end.
             if (commands.Count >= MaxReused)
             {
                 foreach (var old in commands.Values)
@@ -81,8 +90,6 @@ public abstract class SqliteModuleDb(string connectionString)
             commands[sql] = command;
         }
         command.Parameters.Clear();
-        foreach (var (name, value) in parameters)
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return command;
     }
 
