@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Fhir.Server.Features.Outcomes;
@@ -41,33 +42,24 @@ public static class FhirJson
         }
     }
 
-    /// <summary>Parses a request body into a mutable tree, with the same limits and errors as <see cref="Parse"/>.</summary>
-    public static System.Text.Json.Nodes.JsonNode? ParseNode(ReadOnlyMemory<byte> body)
-    {
-        if (body.IsEmpty)
-            throw FhirException.BadRequest("The request body is empty; a FHIR resource in JSON was expected");
-        try
-        {
-            return System.Text.Json.Nodes.JsonNode.Parse(body.Span, documentOptions: DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw Malformed(ex);
-        }
-    }
-
     private static FhirException Malformed(JsonException ex)
     {
         var where = ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : "";
         return new FhirException(400, IssueCodes.Structure, $"The body is not valid JSON{where}: {FirstSentence(ex.Message)}");
     }
 
+    /// <summary>The value of a string property of an object; null when it is absent or not a string.</summary>
+    public static string? StringProperty(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
     /// <summary>A FHIR instant in UTC with milliseconds, e.g. 2026-11-22T10:15:00.123Z.</summary>
     public static string FormatInstant(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>The resource with the server's id and meta.versionId/lastUpdated, other meta kept, property order kept.</summary>
-    public static byte[] WithIdAndMeta(JsonElement resource, string id, long version, DateTimeOffset lastUpdated)
+    /// <param name="canonical">The resource's raw JSON was written with <see cref="WriterOptions"/> (minified, the same escaping),
+    /// so its values are copied as raw text instead of being read and written again: the bytes are the same either way.</param>
+    public static byte[] WithIdAndMeta(JsonElement resource, string id, long version, DateTimeOffset lastUpdated, bool canonical = false)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var w = new Utf8JsonWriter(buffer, WriterOptions))
@@ -85,7 +77,7 @@ public static class FhirJson
                 {
                     if (p.NameEquals("versionId") || p.NameEquals("lastUpdated") || p.NameEquals("_versionId") || p.NameEquals("_lastUpdated"))
                         continue;
-                    p.WriteTo(w);
+                    WriteProperty(w, p, canonical);
                 }
             }
             w.WriteEndObject();
@@ -93,11 +85,27 @@ public static class FhirJson
             {
                 if (p.NameEquals("resourceType") || p.NameEquals("id") || p.NameEquals("meta"))
                     continue;
-                p.WriteTo(w);
+                WriteProperty(w, p, canonical);
             }
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteProperty(Utf8JsonWriter w, JsonProperty p, bool canonical)
+    {
+        if (!canonical)
+        {
+            p.WriteTo(w);
+            return;
+        }
+        // An unescaped name is passed as it is (the writer escapes it as it did when the name was first written).
+        var name = JsonMarshal.GetRawUtf8PropertyName(p);
+        if (name.IndexOf((byte)'\\') < 0)
+            w.WritePropertyName(name);
+        else
+            w.WritePropertyName(p.Name);
+        w.WriteRawValue(JsonMarshal.GetRawUtf8Value(p.Value), skipInputValidation: true);
     }
 
     /// <summary>Opens a Bundle of the given type: resourceType, a new id and meta.lastUpdated (the caller closes it).</summary>

@@ -168,4 +168,109 @@ public class TransactionTests(FhirServerFactory factory) : IClassFixture<FhirSer
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal(before, await CountVersions());
     }
+
+    [Fact]
+    public async Task Transaction_UrnReferencesInNestedElementsAndArrays_AreRewrittenAndOtherValuesKeptExactly()
+    {
+        const string patientUrl = "urn:uuid:0b0c2a57-5d4e-4a5e-9b0f-3c1f7b2e9d11";
+        var (status, body) = await PostBundle($$$"""
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"fullUrl":"urn:uuid:5f0d8e4c-8a51-4c7e-a0c2-6d2b1f3e4a55",
+               "resource":{"resourceType":"Observation","status":"final","code":{"text":"Glucose"},
+                 "subject":{"reference":"{{{patientUrl}}}"},
+                 "performer":[{"reference":"{{{patientUrl}}}"}],
+                 "valueQuantity":{"value":1.50,"unit":"mmol/l"},
+                 "note":[{"text":"caf\u00e9, zie {{{patientUrl}}}"}],
+                 "derivedFrom":[{"identifier":{"system":"urn:ietf:rfc:3986","value":"{{{patientUrl}}}"}}]},
+               "request":{"method":"POST","url":"Observation"}},
+              {"fullUrl":"{{{patientUrl}}}",
+               "resource":{"resourceType":"Patient","name":[{"family":"Visser"}]},
+               "request":{"method":"POST","url":"Patient"}}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var patientId = body.GetProperty("entry")[1].GetProperty("resource").GetProperty("id").GetString();
+        var location = new Uri(body.GetProperty("entry")[0].GetProperty("response").GetProperty("location").GetString()!).AbsolutePath;
+        var stored = await (await _client.GetAsync(location[..location.IndexOf("/_history", StringComparison.Ordinal)])).Content.ReadAsStringAsync();
+        Assert.Contains($"\"subject\":{{\"reference\":\"Patient/{patientId}\"}}", stored);
+        Assert.Contains($"\"performer\":[{{\"reference\":\"Patient/{patientId}\"}}]", stored);
+        Assert.Contains($"\"value\":\"Patient/{patientId}\"", stored);
+        Assert.Contains("\"value\":1.50", stored);
+        Assert.Contains($"\"text\":\"café, zie {patientUrl}\"", stored);
+        Assert.Contains("\"meta\":{\"versionId\":\"1\"", stored);
+    }
+
+    [Fact]
+    public async Task Transaction_PutEntry_StoresTheIdOfTheUrl()
+    {
+        var (status, body) = await PostBundle("""
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"resource":{"resourceType":"Basic","code":{"text":"no id"}},"request":{"method":"PUT","url":"Basic/tx-put-no-id"}},
+              {"resource":{"resourceType":"Basic","id":"tx-put-same","code":{"text":"same id"}},"request":{"method":"PUT","url":"Basic/tx-put-same"}}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var entries = body.GetProperty("entry");
+        Assert.Equal("tx-put-no-id", entries[0].GetProperty("resource").GetProperty("id").GetString());
+        Assert.Equal("tx-put-same", entries[1].GetProperty("resource").GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/fhir/Basic/tx-put-no-id")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Transaction_ConditionalReference_ResolvesToTheOneMatch()
+    {
+        await _client.PutAsync("/fhir/Patient/tx-cond-ref", FhirHttp.Json(
+            """{"resourceType":"Patient","id":"tx-cond-ref","identifier":[{"system":"http://example.org/mrn","value":"tx-cond-ref-1"}]}"""));
+
+        var (status, body) = await PostBundle("""
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},
+                           "subject":{"reference":"Patient?identifier=http://example.org/mrn|tx-cond-ref-1"}},
+               "request":{"method":"POST","url":"Observation"}}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Patient/tx-cond-ref",
+            body.GetProperty("entry")[0].GetProperty("resource").GetProperty("subject").GetProperty("reference").GetString());
+    }
+
+    [Fact]
+    public async Task Transaction_ConditionalReferenceWithoutMatch_Returns412NamingTheEntry()
+    {
+        var before = await CountVersions();
+        var (status, body) = await PostBundle("""
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"resource":{"resourceType":"Basic","code":{"text":"a"}},"request":{"method":"POST","url":"Basic"}},
+              {"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},
+                           "subject":{"reference":"Patient?identifier=http://example.org/mrn|nobody"}},
+               "request":{"method":"POST","url":"Observation"}}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Contains("Bundle.entry[1]", body.Diagnostics());
+        Assert.Equal(before, await CountVersions());
+    }
+
+    [Fact]
+    public async Task Batch_PutWithConditionalReference_ResolvesItAndStoresTheIdOfTheUrl()
+    {
+        await _client.PutAsync("/fhir/Patient/tx-batch-ref", FhirHttp.Json(
+            """{"resourceType":"Patient","id":"tx-batch-ref","identifier":[{"system":"http://example.org/mrn","value":"tx-batch-ref-1"}]}"""));
+
+        var (status, body) = await PostBundle("""
+            {"resourceType":"Bundle","type":"batch","entry":[
+              {"resource":{"resourceType":"Basic","code":{"text":"x"},"subject":{"reference":"Patient?identifier=http://example.org/mrn|tx-batch-ref-1"}},
+               "request":{"method":"PUT","url":"Basic/tx-batch-put"}},
+              {"resource":{"resourceType":"Basic","code":{"text":"y"},"subject":{"reference":"Patient?identifier=http://example.org/mrn|nobody"}},
+               "request":{"method":"POST","url":"Basic"}}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var entries = body.GetProperty("entry");
+        Assert.Equal("201 Created", entries[0].GetProperty("response").GetProperty("status").GetString());
+        var stored = entries[0].GetProperty("resource");
+        Assert.Equal("tx-batch-put", stored.GetProperty("id").GetString());
+        Assert.Equal("Patient/tx-batch-ref", stored.GetProperty("subject").GetProperty("reference").GetString());
+        Assert.StartsWith("412", entries[1].GetProperty("response").GetProperty("status").GetString());
+    }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Fhir.Server.Features.Outcomes;
 
 namespace Fhir.Server.Features.Bundles;
@@ -11,7 +11,8 @@ internal sealed class BundleEntryRequest
     public required string Method { get; init; }
     public required string Url { get; init; }
     public string? FullUrl { get; init; }
-    public JsonObject? Resource { get; set; }
+    /// <summary>The entry's resource (a JSON object), in the document of the request body.</summary>
+    public JsonElement? Resource { get; init; }
     public string? Type { get; init; }
     public string? Id { get; set; }
     public string? VersionId { get; init; }
@@ -36,20 +37,20 @@ internal sealed class BundleEntryRequest
         _ => 3,
     };
 
-    public static BundleEntryRequest Parse(JsonNode? node, int index)
+    public static BundleEntryRequest Parse(JsonElement entry, int index)
     {
         var where = $"Bundle.entry[{index}]";
-        if (node is not JsonObject entry)
+        if (entry.ValueKind != JsonValueKind.Object)
             throw Invalid(where, "is not an object");
-        if (entry["request"] is not JsonObject request)
+        if (!entry.TryGetProperty("request", out var request) || request.ValueKind != JsonValueKind.Object)
             throw Invalid(where, "has no request (method and url)");
-        var method = (request["method"] as JsonValue)?.TryGetValue<string>(out var m) == true ? m : null;
+        var method = FhirJson.StringProperty(request, "method");
         if (method is not ("GET" or "HEAD" or "POST" or "PUT" or "PATCH" or "DELETE"))
             throw Invalid($"{where}.request.method", $"'{method}' is not GET, HEAD, POST, PUT, PATCH or DELETE");
-        var url = (request["url"] as JsonValue)?.TryGetValue<string>(out var u) == true ? u : null;
+        var url = FhirJson.StringProperty(request, "url");
         if (string.IsNullOrWhiteSpace(url))
             throw Invalid($"{where}.request.url", "is missing");
-        var resource = entry["resource"] as JsonObject;
+        JsonElement? resource = entry.TryGetProperty("resource", out var r) && r.ValueKind == JsonValueKind.Object ? r : null;
         if (method is "POST" or "PUT" && resource is null)
             throw Invalid($"{where}.resource", $"is required for {method}");
 
@@ -64,13 +65,13 @@ internal sealed class BundleEntryRequest
                 throw Invalid($"{where}.request.url", $"'{url}' is not [type], [type]/[id] or [type]?[query]");
         }
         long? ifMatch = null;
-        if (request["ifMatch"] is JsonValue ifMatchValue && ifMatchValue.TryGetValue<string>(out var ifMatchText))
+        if (FhirJson.StringProperty(request, "ifMatch") is { } ifMatchText)
         {
             ifMatch = Rest.FhirRequest.ParseVersion(ifMatchText)
                 ?? throw Invalid($"{where}.request.ifMatch", $"'{ifMatchText}' is not a version ETag such as W/\"1\"");
         }
-        var ifNoneExist = request["ifNoneExist"] is JsonValue ine && ine.TryGetValue<string>(out var ineText) ? ineText : null;
-        var fullUrl = entry["fullUrl"] is JsonValue fu && fu.TryGetValue<string>(out var fuText) ? fuText : null;
+        var ifNoneExist = FhirJson.StringProperty(request, "ifNoneExist");
+        var fullUrl = FhirJson.StringProperty(entry, "fullUrl");
 
         return new BundleEntryRequest
         {

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Fhir.Server.Features.Outcomes;
 using Fhir.Server.Features.Resources;
 using Fhir.Server.Features.Security;
@@ -27,20 +26,22 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
 
     public async Task<byte[]> ProcessAsync(ReadOnlyMemory<byte> body, string baseUrl, string? preferReturn, CancellationToken ct, FhirAccessJournal? access = null)
     {
-        if (FhirJson.ParseNode(body) is not JsonObject bundle || (bundle["resourceType"] as JsonValue)?.ToString() != "Bundle")
+        // The entries' resources are elements of this one document until the response is rendered.
+        using var document = FhirJson.Parse(body);
+        var bundle = document.RootElement;
+        if (bundle.ValueKind != JsonValueKind.Object || FhirJson.StringProperty(bundle, "resourceType") != "Bundle")
             throw FhirException.BadRequest("POST to the base URL takes a Bundle of type transaction or batch");
-        var type = (bundle["type"] as JsonValue)?.TryGetValue<string>(out var t) == true ? t : null;
+        var type = FhirJson.StringProperty(bundle, "type");
         if (type is not ("transaction" or "batch"))
             throw new FhirException(400, IssueCodes.Invalid, $"Bundle.type is '{type}'; only transaction and batch can be processed", "Bundle.type");
         var entries = new List<BundleEntryRequest>();
-        if (bundle["entry"] is JsonArray array)
+        if (bundle.TryGetProperty("entry", out var array) && array.ValueKind != JsonValueKind.Null)
         {
-            for (var i = 0; i < array.Count; i++)
-                entries.Add(BundleEntryRequest.Parse(array[i], i));
-        }
-        else if (bundle["entry"] is not null)
-        {
-            throw new FhirException(400, IssueCodes.Structure, "Bundle.entry must be an array", "Bundle.entry");
+            if (array.ValueKind != JsonValueKind.Array)
+                throw new FhirException(400, IssueCodes.Structure, "Bundle.entry must be an array", "Bundle.entry");
+            var i = 0;
+            foreach (var item in array.EnumerateArray())
+                entries.Add(BundleEntryRequest.Parse(item, i++));
         }
 
         var results = type == "transaction"
@@ -57,11 +58,13 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
         string method, string type, string? query, ReadOnlyMemory<byte> body, string? ifNoneExist, long? ifMatch, string baseUrl, CancellationToken ct,
         FhirAccessJournal? access = null)
     {
-        JsonObject? resource = null;
-        if (!body.IsEmpty)
+        using var document = body.IsEmpty ? null : FhirJson.Parse(body);
+        JsonElement? resource = null;
+        if (document is not null)
         {
-            resource = FhirJson.ParseNode(body) as JsonObject
-                ?? throw new FhirException(400, IssueCodes.Structure, "A FHIR resource must be a JSON object");
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new FhirException(400, IssueCodes.Structure, "A FHIR resource must be a JSON object");
+            resource = document.RootElement;
         }
         var entry = new BundleEntryRequest
         {
@@ -96,16 +99,11 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
             var patches = new Dictionary<int, JsonPatch>();
             foreach (var entry in entries)
             {
-                if (entry.Resource is not null && entry.Method is "POST" or "PUT")
+                if (entry.Resource is { } resource && entry.Method is "POST" or "PUT")
                 {
-                    Rewrite(entry.Resource, identities, entry);
-                    ResolveConditionalReferences(entry.Resource, entry);
                     var id = entry.Method == "PUT" ? entry.AssignedId ?? entry.Id : null;
-                    if (id is not null)
-                        entry.Resource["id"] = id;
-                    var document = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(entry.Resource), FhirJson.DocumentOptions);
-                    documents.Add(document);
-                    prepared[entry.Index] = AtEntry(entry, () => resources.Validate(document.RootElement, entry.Type!));
+                    var (root, canonical) = Copy(resource, identities, entry, id, documents);
+                    prepared[entry.Index] = AtEntry(entry, () => resources.Validate(root, entry.Type!, canonicalJson: canonical));
                 }
                 else if (entry.Method == "PATCH")
                 {
@@ -139,6 +137,7 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
     private async Task<EntryResult[]> BatchAsync(List<BundleEntryRequest> entries, string baseUrl, FhirAccessJournal? access, CancellationToken ct)
     {
         var results = new EntryResult[entries.Count];
+        var documents = new List<JsonDocument>();
         foreach (var entry in entries)
         {
             try
@@ -152,8 +151,7 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
                     results[entry.Index] = await ReadEntryAsync(entry, baseUrl, access, ct);
                     continue;
                 }
-                using var document = PrepareBatchResource(entry);
-                var validated = document is null ? null : resources.Validate(document.RootElement, entry.Type!);
+                var validated = PrepareBatchResource(entry, documents);
                 var patch = entry.Method == "PATCH" ? PatchOf(entry) : null;
                 results[entry.Index] = await store.WriteAsync(session => Write(session, entry, validated, patch), ct);
                 if (access is not null)
@@ -163,15 +161,23 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
             {
                 results[entry.Index] = EntryResult.Failed(ex.Status, ex.Issues);
             }
+            finally
+            {
+                foreach (var document in documents)
+                    document.Dispose();
+                documents.Clear();
+            }
         }
         return results;
     }
 
-    private JsonDocument? PrepareBatchResource(BundleEntryRequest entry)
+    /// <summary>A batch entry's resource with conditional references resolved and a PUT's id set, validated.</summary>
+    private ValidatedResource? PrepareBatchResource(BundleEntryRequest entry, List<JsonDocument> documents)
     {
-        if (entry.Resource is null || entry.Method is not ("POST" or "PUT"))
+        if (entry.Resource is not { } resource || entry.Method is not ("POST" or "PUT"))
             return null;
-        ResolveConditionalReferences(entry.Resource, entry);
+        // Conditional references first, as their failures come before the entry's own conditions.
+        var (root, canonical) = Copy(resource, NoIdentities, entry, null, documents);
         if (entry.Method == "POST" && entry.IfNoneExist is { } condition)
         {
             var matches = Search.FindIds(null, entry.Type!, condition, 2);
@@ -182,8 +188,31 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
         if (entry.Method == "PUT" && entry.Query is not null)
             entry.AssignedId = ResolveConditionalUpdate(entry, null);
         if (entry.Method == "PUT")
-            entry.Resource["id"] = entry.AssignedId ?? entry.Id;
-        return JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(entry.Resource), FhirJson.DocumentOptions);
+        {
+            var id = entry.AssignedId ?? entry.Id;
+            if (EntryResourceCopy.Copy(root, NoIdentities, null, id) is { } withId)
+                (root, canonical) = (Parsed(withId, documents), true);
+        }
+        return resources.Validate(root, entry.Type!, canonicalJson: canonical);
+    }
+
+    private static readonly Dictionary<string, string> NoIdentities = [];
+
+    /// <summary>
+    /// The entry's resource as it will be written (see <see cref="EntryResourceCopy"/>); canonical when it
+    /// is a copy this server wrote, whose raw JSON can be stored as it is.
+    /// </summary>
+    private (JsonElement Root, bool Canonical) Copy(JsonElement resource, Dictionary<string, string> identities, BundleEntryRequest entry, string? id, List<JsonDocument> documents)
+    {
+        var copy = EntryResourceCopy.Copy(resource, identities, reference => ResolveConditionalReference(reference, entry), id);
+        return copy is null ? (resource, false) : (Parsed(copy, documents), true);
+    }
+
+    private static JsonElement Parsed(byte[] json, List<JsonDocument> documents)
+    {
+        var document = JsonDocument.Parse(json, FhirJson.DocumentOptions);
+        documents.Add(document);
+        return document.RootElement;
     }
 
     /// <summary>Decides the id of every POST and conditional PUT and maps each fullUrl to Type/id.</summary>
@@ -229,7 +258,7 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
     private string ResolveConditionalUpdate(BundleEntryRequest entry, IWriteSession? session)
     {
         var matches = Search.FindIds(session, entry.Type!, entry.Query!, 2);
-        var bodyId = (entry.Resource?["id"] as JsonValue)?.TryGetValue<string>(out var b) == true ? b : null;
+        var bodyId = entry.Resource is { } resource ? FhirJson.StringProperty(resource, "id") : null;
         return matches.Count switch
         {
             0 => bodyId ?? ResourceService.NewId(),
@@ -353,10 +382,10 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
     /// <summary>A PATCH entry carries a Binary whose data is a JSON Patch document.</summary>
     private static JsonPatch PatchOf(BundleEntryRequest entry)
     {
-        if (entry.Resource is JsonObject binary
-            && (binary["resourceType"] as JsonValue)?.ToString() == "Binary"
-            && (binary["contentType"] as JsonValue)?.ToString() is "application/json-patch+json"
-            && (binary["data"] as JsonValue)?.TryGetValue<string>(out var data) == true)
+        if (entry.Resource is { } binary
+            && FhirJson.StringProperty(binary, "resourceType") == "Binary"
+            && FhirJson.StringProperty(binary, "contentType") is "application/json-patch+json"
+            && FhirJson.StringProperty(binary, "data") is { } data)
         {
             byte[] bytes;
             try
@@ -373,69 +402,17 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
             "A PATCH entry must carry a Binary with contentType application/json-patch+json (FHIRPath Patch is not supported)", $"{entry.Location}.resource");
     }
 
-    /// <summary>Replaces references to fullUrls of this bundle with the Type/id they were given.</summary>
-    private static void Rewrite(JsonNode node, Dictionary<string, string> identities, BundleEntryRequest entry)
-    {
-        if (identities.Count == 0)
-            return;
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (name, child) in obj.ToList())
-                {
-                    if (child is JsonValue value && value.TryGetValue<string>(out var text) && identities.TryGetValue(text, out var target)
-                        && (name == "reference" || text.StartsWith("urn:", StringComparison.Ordinal)))
-                        obj[name] = target;
-                    else if (child is not null)
-                        Rewrite(child, identities, entry);
-                }
-                break;
-            case JsonArray arr:
-                for (var i = 0; i < arr.Count; i++)
-                {
-                    if (arr[i] is JsonValue value && value.TryGetValue<string>(out var text) && text.StartsWith("urn:", StringComparison.Ordinal)
-                        && identities.TryGetValue(text, out var target))
-                        arr[i] = target;
-                    else if (arr[i] is { } child)
-                        Rewrite(child, identities, entry);
-                }
-                break;
-        }
-    }
-
     /// <summary>https://hl7.org/fhir/R4/http.html#trules: a reference Type?query must find exactly one resource.</summary>
-    private void ResolveConditionalReferences(JsonNode node, BundleEntryRequest entry)
+    private string ResolveConditionalReference(string reference, BundleEntryRequest entry)
     {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (name, child) in obj.ToList())
-                {
-                    if (name == "reference" && child is JsonValue value && value.TryGetValue<string>(out var text)
-                        && text.IndexOf('?') is var q and > 0 && !text.Contains("://", StringComparison.Ordinal))
-                    {
-                        var type = text[..q];
-                        resources.EnsureType(type);
-                        var matches = Search.FindIds(null, type, text[(q + 1)..], 2);
-                        if (matches.Count != 1)
-                            throw AtEntryError(entry, new FhirException(412, IssueCodes.NotFound,
-                                $"The conditional reference '{text}' matches {(matches.Count == 0 ? "no" : "more than one")} {type}"));
-                        obj[name] = $"{type}/{matches[0]}";
-                    }
-                    else if (child is not null)
-                    {
-                        ResolveConditionalReferences(child, entry);
-                    }
-                }
-                break;
-            case JsonArray arr:
-                foreach (var child in arr)
-                {
-                    if (child is not null)
-                        ResolveConditionalReferences(child, entry);
-                }
-                break;
-        }
+        var q = reference.IndexOf('?');
+        var type = reference[..q];
+        resources.EnsureType(type);
+        var matches = Search.FindIds(null, type, reference[(q + 1)..], 2);
+        if (matches.Count != 1)
+            throw AtEntryError(entry, new FhirException(412, IssueCodes.NotFound,
+                $"The conditional reference '{reference}' matches {(matches.Count == 0 ? "no" : "more than one")} {type}"));
+        return $"{type}/{matches[0]}";
     }
 
     private static T AtEntry<T>(BundleEntryRequest entry, Func<T> action)

@@ -13,11 +13,12 @@ public sealed record WriteOutcome(StoredResource Resource, bool Created);
 /// <summary>A resource that passed validation for its type; the session-level writes accept only these.</summary>
 public sealed class ValidatedResource
 {
-    internal ValidatedResource(string type, JsonElement root, object?[] prepared)
+    internal ValidatedResource(string type, JsonElement root, object?[] prepared, bool canonicalJson)
     {
         Type = type;
         Root = root;
         Prepared = prepared;
+        CanonicalJson = canonicalJson;
     }
 
     public string Type { get; }
@@ -26,6 +27,9 @@ public sealed class ValidatedResource
 
     /// <summary>What each <see cref="IResourceIndexer"/> prepared, in registration order.</summary>
     internal object?[] Prepared { get; }
+
+    /// <summary>The raw JSON of <see cref="Root"/> is as <see cref="FhirJson.WriterOptions"/> write it (minified, same escaping).</summary>
+    internal bool CanonicalJson { get; }
 }
 
 /// <summary>
@@ -219,7 +223,7 @@ public sealed partial class ResourceService(
     private StoredResource Append(IWriteSession session, string type, string id, long version, string method, ValidatedResource? resource)
     {
         var now = Now();
-        var json = resource is null ? null : FhirJson.WithIdAndMeta(resource.Root, id, version, now);
+        var json = resource is null ? null : FhirJson.WithIdAndMeta(resource.Root, id, version, now, resource.CanonicalJson);
         var stored = session.Append(type, id, version, now, method, json);
         for (var i = 0; i < _indexers.Length; i++)
             _indexers[i].Index(session, stored, resource?.Prepared[i]);
@@ -234,7 +238,8 @@ public sealed partial class ResourceService(
     }
 
     /// <summary>Validates a resource for writing; throws a 400/422 FhirException with the issues when it is not valid.</summary>
-    public ValidatedResource Validate(JsonElement root, string type, bool patchResult = false)
+    /// <param name="canonicalJson">The raw JSON of <paramref name="root"/> was written with <see cref="FhirJson.WriterOptions"/>, so it can be stored as it is.</param>
+    public ValidatedResource Validate(JsonElement root, string type, bool patchResult = false, bool canonicalJson = false)
     {
         EnsureType(type);
         var (status, issues) = Inspect(root, type);
@@ -243,7 +248,7 @@ public sealed partial class ResourceService(
         var prepared = new object?[_indexers.Length];
         for (var i = 0; i < _indexers.Length; i++)
             prepared[i] = _indexers[i].Prepare(type, root);
-        return new ValidatedResource(type, root, prepared);
+        return new ValidatedResource(type, root, prepared, canonicalJson);
     }
 
     /// <summary>Status 0 when valid; otherwise 400 for malformed resources, 422 for rule or profile violations.</summary>
