@@ -80,6 +80,9 @@ public static class Extensions
     }
 
     /// <summary>Creates or upgrades the schema before the host serves anything.</summary>
-    public static void InitializeFhirStore(this IServiceProvider services, IEnumerable<SchemaMigrator.Script>? extraScripts = null) =>
+    public static void InitializeFhirStore(this IServiceProvider services, IEnumerable<SchemaMigrator.Script>? extraScripts = null)
+    {
         services.GetRequiredService<IStoreInitializer>().Initialize(extraScripts ?? []);
+        services.GetRequiredService<Search.Indexing.ReferenceDateIndex>().Backfill();
+    }
 }

@@ -17,6 +17,7 @@ public static class SearchExtensions
         services.AddSingleton<IResourceIndexer>(sp => sp.GetRequiredService<SearchIndexer>());
         services.AddSingleton<PendingReferences>();
         services.AddHostedService(sp => sp.GetRequiredService<PendingReferences>());
+        services.AddSingleton<ReferenceDateIndex>();
         services.AddSingleton<Reindexer>();
         services.AddSingleton<SearchExecutor>();
         services.AddSingleton<SearchBundleWriter>();

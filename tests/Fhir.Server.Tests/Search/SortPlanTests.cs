@@ -12,20 +12,27 @@ using Xunit.Abstractions;
 namespace Fhir.Server.Tests.Search;
 
 /// <summary>
-/// A page sorted by a date is read either by walking the date index in sort order (cheap while matches are
-/// common among all values) or by sorting the driver set (a GP's messages: a fixed size however many GPs the
-/// data holds). The executor chooses by estimated rows; both plans give the same pages and their cursors are
-/// interchangeable.
+/// A page sorted by a date is read either by walking rows in date order, or by sorting the driver set. The walk
+/// reads one reference's rows of a pair in ix_reference_date (a GP's messages by sent) when the search has that
+/// reference, otherwise the date index of every resource (cheap while matches are common among all values; the
+/// driver set instead is a fixed size however many GPs the data holds). The executor chooses by estimated rows;
+/// all plans give the same pages and their cursors are interchangeable.
 /// </summary>
 public class SortPlanTests(ITestOutputHelper output)
 {
-    private const string Query = "recipient=Practitioner/gp3&status=in-progress&_sort=sent&_count=20";
+    /// <summary>recipient is indexed with sent (ReferenceDateIndex); sender is not.</summary>
+    private const string ByRecipient = "recipient=Practitioner/gp3&status=in-progress&_sort=sent&_count=20";
+
+    private const string BySender = "sender=Practitioner/gp3&status=in-progress&_sort=sent&_count=20";
 
     /// <summary>The driver subquery reads the reference index by its key (parameter, referenced id and type).</summary>
     private const string ReferenceKeySearch = "USING PRIMARY KEY (pid=? AND ref_id=? AND ref_type=?)";
 
     /// <summary>The walk reads the date index of the sort parameter in order.</summary>
     private const string SortIndexWalk = "SEARCH d USING PRIMARY KEY (pid=?)";
+
+    /// <summary>The walk reads one reference's rows of ix_reference_date in date order.</summary>
+    private const string ReferenceDateWalk = "SEARCH d USING PRIMARY KEY (pid=? AND ref_id=? AND ref_type=?";
 
     /// <summary>
     /// Every GP has 1,200 messages (above the probe cap), a quarter of them open, with send times spread over all GPs.
@@ -35,11 +42,11 @@ public class SortPlanTests(ITestOutputHelper output)
     [Theory]
     [InlineData(20)]
     [InlineData(80)]
-    public void OneGpsOpenMessagesBySent_AreSortedFromTheGpsSet_AsGpsAreAdded(int gps)
+    public void OneSendersOpenMessagesBySent_AreSortedFromTheSendersSet_AsGpsAreAdded(int gps)
     {
         using var factory = new FhirServerFactory();
         SeedMessages(factory, gps, perGp: 1200);
-        var plan = factory.Services.GetRequiredService<FhirSearch>().Explain("Communication", Query);
+        var plan = factory.Services.GetRequiredService<FhirSearch>().Explain("Communication", BySender);
         output.WriteLine($"{gps} GPs:\n  " + string.Join("\n  ", plan));
         Assert.DoesNotContain(plan, line => line.StartsWith(SortIndexWalk, StringComparison.Ordinal));
         var driver = plan.SkipWhile(line => !line.StartsWith("LIST SUBQUERY", StringComparison.Ordinal)).Skip(1)
@@ -49,13 +56,31 @@ public class SortPlanTests(ITestOutputHelper output)
 
     /// <summary>With two GPs one in eight values is a match: 21 are found within ~170 rows of the walk, far cheaper than the GP's 4,000.</summary>
     [Fact]
-    public void OneGpsOpenMessagesBySent_AreFoundByWalkingSent_WhenMatchesAreCommon()
+    public void OneSendersOpenMessagesBySent_AreFoundByWalkingSent_WhenMatchesAreCommon()
     {
         using var factory = new FhirServerFactory();
         SeedMessages(factory, gps: 2, perGp: 4000);
-        var plan = factory.Services.GetRequiredService<FhirSearch>().Explain("Communication", Query.Replace("gp3", "gp1", StringComparison.Ordinal));
+        var plan = factory.Services.GetRequiredService<FhirSearch>().Explain("Communication", BySender.Replace("gp3", "gp1", StringComparison.Ordinal));
         output.WriteLine(string.Join("\n", plan));
         Assert.Contains(plan, line => line.StartsWith(SortIndexWalk, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// By recipient the walk reads only that GP's rows, in sent order: one in four is open, so 21 are found within
+    /// ~84 rows at any number of GPs, where the date index of all messages would need 1,700 or 6,700.
+    /// </summary>
+    [Theory]
+    [InlineData(20)]
+    [InlineData(80)]
+    public void OneGpsOpenMessagesBySent_AreWalkedFromTheGpsOwnRows_AsGpsAreAdded(int gps)
+    {
+        using var factory = new FhirServerFactory();
+        SeedMessages(factory, gps, perGp: 1200);
+        var plan = factory.Services.GetRequiredService<FhirSearch>().Explain("Communication", ByRecipient);
+        output.WriteLine($"{gps} GPs:\n  " + string.Join("\n  ", plan));
+        Assert.Contains(plan, line => line.StartsWith(ReferenceDateWalk, StringComparison.Ordinal));
+        // Only ties of one send time are sorted by rid as they come; the walk is never sorted as a whole.
+        Assert.DoesNotContain("USE TEMP B-TREE FOR ORDER BY", plan);
     }
 
     /// <summary>
@@ -64,14 +89,16 @@ public class SortPlanTests(ITestOutputHelper output)
     /// without a send time (last either way).
     /// </summary>
     [Theory]
-    [InlineData("_sort=sent")]
-    [InlineData("_sort=-sent")]
-    [InlineData("_sort=sent,-_id")]
-    public async Task BothPlans_GiveTheSamePages_AndTheirCursorsAreInterchangeable(string sort)
+    [InlineData("recipient", "_sort=sent")]
+    [InlineData("recipient", "_sort=-sent")]
+    [InlineData("recipient", "_sort=sent,-_id")]
+    [InlineData("sender", "_sort=sent")]
+    [InlineData("sender", "_sort=-sent")]
+    public async Task BothPlans_GiveTheSamePages_AndTheirCursorsAreInterchangeable(string reference, string sort)
     {
         using var factory = new FhirServerFactory();
         await CreateMessages(factory);
-        var query = $"recipient=Practitioner/plan-gp-a&status=in-progress&{sort}&_count=7";
+        var query = $"{reference}=Practitioner/plan-gp-a&status=in-progress&{sort}&_count=7";
 
         var walked = Pages(factory, query, _ => SortPlan.WalkSortIndex);
         var sorted = Pages(factory, query, _ => SortPlan.SortDriverSet);
@@ -162,6 +189,7 @@ public class SortPlanTests(ITestOutputHelper output)
                 ["id"] = m.Id,
                 ["status"] = m.Open ? "in-progress" : "completed",
                 ["recipient"] = new JsonArray(new JsonObject { ["reference"] = $"Practitioner/{m.Gp}" }),
+                ["sender"] = new JsonObject { ["reference"] = $"Practitioner/{m.Gp}" },
             };
             if (m.Sent is not null)
                 resource["sent"] = m.Sent;
@@ -170,7 +198,7 @@ public class SortPlanTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Index rows only (as <see cref="SearchQueryPlanTests"/>), generated in SQL: <paramref name="perGp"/> messages for each of <paramref name="gps"/> GPs.</summary>
+    /// <summary>Index rows only (as <see cref="SearchQueryPlanTests"/>), generated in SQL: <paramref name="perGp"/> messages for each of <paramref name="gps"/> GPs, who are recipient and sender.</summary>
     private static void SeedMessages(FhirServerFactory factory, int gps, int perGp)
     {
         factory.CreateClient();
@@ -184,8 +212,11 @@ public class SortPlanTests(ITestOutputHelper output)
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {total})
             INSERT INTO search_resource (rid, type, id, seq, last_updated, alive) SELECT 1000000 + i, 'Communication', 'c' || i, 0, 0, 1 FROM n;
             INSERT INTO ix_reference (pid, ref_id, ref_type, rid) SELECT {P("recipient")}, 'gp' || (rid % {gps}), 'Practitioner', rid FROM search_resource WHERE type = 'Communication';
+            INSERT INTO ix_reference (pid, ref_id, ref_type, rid) SELECT {P("sender")}, 'gp' || (rid % {gps}), 'Practitioner', rid FROM search_resource WHERE type = 'Communication';
             INSERT INTO ix_token (pid, code, system, rid) SELECT {P("status")}, CASE (rid / {gps}) % 4 WHEN 0 THEN 'in-progress' ELSE 'completed' END, 'http://hl7.org/fhir/event-status', rid FROM search_resource WHERE type = 'Communication';
             INSERT INTO ix_date (pid, low, high, rid) SELECT {P("sent")}, (rid * 7919 % {total}) * 60000, (rid * 7919 % {total}) * 60000 + 999, rid FROM search_resource WHERE type = 'Communication';
+            INSERT INTO ix_reference_date (pid, ref_id, ref_type, low, high, rid) SELECT {ReferenceDateIndex.Find("Communication", "recipient", "sent")!.Key}, r.ref_id, r.ref_type, d.low, d.high, r.rid
+                FROM ix_reference r JOIN ix_date d ON d.rid = r.rid AND d.pid = {P("sent")} WHERE r.pid = {P("recipient")};
             COMMIT;
             """;
         cmd.ExecuteNonQuery();

@@ -31,6 +31,7 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         public List<(long Pid, string Code, string System, double Low, double High)> Quantities { get; } = [];
         public List<(long Pid, string Uri)> Uris { get; } = [];
         public List<(long Pid, string C1, string C1System, string C2, string C2System, double Low, double High)> Composites { get; } = [];
+        public List<(long Pid, string RefId, string RefType, long Low, long High)> ReferenceDates { get; } = [];
     }
 
     public object? Prepare(string type, JsonElement resource) => Extract(type, resource);
@@ -56,6 +57,7 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
                 // A custom expression that does not fit this resource gives it no value, as for the official ones.
             }
         }
+        ReferenceDateIndex.AddRows(type, rows);
         return rows;
     }
 
@@ -187,6 +189,13 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
             raw.sqlite3_bind_double(s, i + 6, r.Low);
             raw.sqlite3_bind_double(s, i + 7, r.High);
         });
+        c.ReferenceDate.Insert(rows.ReferenceDates, rid, static (s, i, r) =>
+        {
+            Bind(s, i + 2, r.RefId);
+            Bind(s, i + 3, r.RefType);
+            raw.sqlite3_bind_int64(s, i + 4, r.Low);
+            raw.sqlite3_bind_int64(s, i + 5, r.High);
+        });
     }
 
     private Commands CommandsFor(SqliteConnection connection)
@@ -272,7 +281,7 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
                 ON CONFLICT (type, id) DO UPDATE SET seq = excluded.seq, last_updated = excluded.last_updated, alive = excluded.alive
                 RETURNING rid
                 """);
-            Deletes = new[] { "ix_string", "ix_token", "ix_reference", "ix_reference_pending", "ix_date", "ix_number", "ix_quantity", "ix_uri", "ix_composite", "ix_date_long" }
+            Deletes = new[] { "ix_string", "ix_token", "ix_reference", "ix_reference_pending", "ix_date", "ix_number", "ix_quantity", "ix_uri", "ix_composite", "ix_date_long", "ix_reference_date" }
                 .Select(t => new SqliteStatement(connection, $"DELETE FROM {t} WHERE rid = $p1")).ToArray();
             String = new RowInsert(connection, "ix_string", "value, exact", 4);
             Token = new RowInsert(connection, "ix_token", "code, system", 4);
@@ -284,6 +293,7 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
             Quantity = new RowInsert(connection, "ix_quantity", "code, system, low, high", 6);
             Uri = new RowInsert(connection, "ix_uri", "uri", 3);
             Composite = new RowInsert(connection, "ix_composite", "c1, c1_system, c2, c2_system, low, high", 8);
+            ReferenceDate = new RowInsert(connection, "ix_reference_date", "ref_id, ref_type, low, high", 6);
         }
 
         public SqliteStatement Upsert { get; }
@@ -298,10 +308,11 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         public RowInsert Quantity { get; }
         public RowInsert Uri { get; }
         public RowInsert Composite { get; }
+        public RowInsert ReferenceDate { get; }
 
         public void Dispose()
         {
-            foreach (var insert in (RowInsert[])[String, Token, Reference, PendingReference, Date, DateLong, Number, Quantity, Uri, Composite])
+            foreach (var insert in (RowInsert[])[String, Token, Reference, PendingReference, Date, DateLong, Number, Quantity, Uri, Composite, ReferenceDate])
                 insert.Dispose();
             Upsert.Dispose();
             foreach (var delete in Deletes)

@@ -57,12 +57,40 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             if (ranges.Any(r => r.Code == arguments[n]) && conditions[n] is IndexCondition bound)
                 conditions[n] = new RowCondition(bound.Test);
         }
-        conditions.AddRange(ranges.Select(r => r.Range));
+        conditions.AddRange(ranges.Select(r => new DateRangeCondition(types.Select(x => ParamKey.For(x, r.Code)).Distinct().ToArray(), r.From, r.To)));
+        conditions.AddRange(ReferenceDates(types, request, ranges));
         return conditions;
     }
 
+    /// <summary>
+    /// For a reference argument with one typed value whose parameter is indexed together with a date
+    /// (<see cref="ReferenceDateIndex"/>): a condition that drives that date's range within the reference, or
+    /// lets a page sorted by the date walk the reference's rows in date order.
+    /// </summary>
+    private IEnumerable<ReferenceDateCondition> ReferenceDates(IReadOnlyList<string> types, SearchRequest request, List<(string Code, long From, long To)> ranges)
+    {
+        if (types.Count != 1 || ReferenceDateIndex.For(types[0]).Count == 0)
+            yield break;
+        foreach (var (name, value) in request.Filters)
+        {
+            var colon = name.IndexOf(':');
+            var code = colon < 0 ? name : name[..colon];
+            var modifier = colon < 0 ? null : name[(colon + 1)..];
+            if (name.Contains('.') || value.Contains(',') || (modifier is not null && !Definitions.IsResourceType(modifier)))
+                continue;
+            foreach (var pair in ReferenceDateIndex.For(types[0]).Where(p => p.Reference == code))
+            {
+                if (registry.Find(types[0], code) is not { Type: "reference" } parameter
+                    || ParseReference(parameter, modifier, value) is not { Type: not null } target)
+                    continue;
+                var range = ranges.FirstOrDefault(r => r.Code == pair.Date);
+                yield return new ReferenceDateCondition(pair, target.Id, target.Type, range.Code is null ? null : (range.From, range.To));
+            }
+        }
+    }
+
     /// <summary>A bounded range from repeated arguments of one date parameter, to drive the query (see <see cref="DateRangeCondition"/>).</summary>
-    private IEnumerable<(string Code, DateRangeCondition Range)> DateRanges(IReadOnlyList<string> types, SearchRequest request)
+    private IEnumerable<(string Code, long From, long To)> DateRanges(IReadOnlyList<string> types, SearchRequest request)
     {
         var bounds = new Dictionary<string, (long? From, long? To)>(StringComparer.Ordinal);
         foreach (var (name, value) in request.Filters)
@@ -88,7 +116,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         foreach (var (code, (from, to)) in bounds)
         {
             if (from is { } f && to is { } t)
-                yield return (code, new DateRangeCondition(types.Select(x => ParamKey.For(x, code)).Distinct().ToArray(), f, t));
+                yield return (code, f, t);
         }
     }
 
@@ -369,14 +397,25 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
 
     private Func<string, SqlParams, string> ReferenceAlternative(SearchParameterDefinition parameter, string? typeModifier, string value)
     {
+        var (id, type) = ParseReference(parameter, typeModifier, value);
+        return type is null
+            ? (i, p) => $"{i}.ref_id = {p.Add(id)} AND {i}.ref_type <> ''"
+            : (i, p) => $"{i}.ref_id = {p.Add(id)} AND {i}.ref_type = {p.Add(type)}";
+    }
+
+    /// <summary>
+    /// The index key a reference argument matches: an absolute URL (type ''), <c>Type/id</c>, or an id whose type
+    /// comes from the modifier or the parameter's only target (type null when any type matches).
+    /// </summary>
+    private (string Id, string? Type) ParseReference(SearchParameterDefinition parameter, string? typeModifier, string value)
+    {
         var reference = value;
         if (baseUrl is not null && reference.StartsWith(baseUrl.TrimEnd('/') + "/", StringComparison.Ordinal))
             reference = reference[(baseUrl.TrimEnd('/').Length + 1)..];
         if (reference.Contains("://", StringComparison.Ordinal) || reference.StartsWith("urn:", StringComparison.Ordinal))
         {
             var bar = reference.IndexOf('|');
-            var url = bar < 0 ? reference : reference[..bar];
-            return (i, p) => $"{i}.ref_id = {p.Add(url)} AND {i}.ref_type = ''";
+            return (bar < 0 ? reference : reference[..bar], "");
         }
         var history = reference.IndexOf("/_history/", StringComparison.Ordinal);
         if (history > 0)
@@ -393,9 +432,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         }
         if (type is null && parameter.Target.Count == 1)
             type = parameter.Target[0];
-        return type is null
-            ? (i, p) => $"{i}.ref_id = {p.Add(id)} AND {i}.ref_type <> ''"
-            : (i, p) => $"{i}.ref_id = {p.Add(id)} AND {i}.ref_type = {p.Add(type)}";
+        return (id, type);
     }
 
     private static (string Prefix, string Text) SplitPrefix(string value) =>

@@ -244,7 +244,7 @@ public static class SqlFilter
                 // first by priority. Other ties (two large token or reference sets) are not worth the extra counting.
                 for (var cap = ProbeCap * 10L;
                      cap <= MaxProbeCap && counts.Count(c => c.Count >= cap / 10) > 1 && counts.Min(c => c.Count) >= cap / 10
-                     && counts.Any(c => candidates[c.Index].Condition is DateRangeCondition);
+                     && counts.Any(c => candidates[c.Index].Condition is DateRangeCondition or ReferenceDateCondition);
                      cap *= 10)
                 {
                     for (var k = 0; k < counts.Count; k++)
@@ -309,4 +309,34 @@ public sealed class DateRangeCondition(IReadOnlyList<long> pids, long from, long
         }
         return string.Join(" UNION ", parts);
     }
+}
+
+/// <summary>
+/// A reference and a date parameter indexed together (<see cref="Indexing.ReferenceDateIndex"/>), for one reference
+/// value. With a range of the date (<c>date=ge..&amp;date=lt..</c>) it drives: that reference's values in the range,
+/// bounded as in <see cref="DateRangeCondition"/>, plus the long values of ix_date_long. Without one it does not drive,
+/// but a page sorted by the date may walk the reference's rows (<see cref="WalkWhere"/>) in date order. It only
+/// finds candidates: the reference and date conditions themselves are still checked.
+/// </summary>
+public sealed class ReferenceDateCondition(Indexing.ReferenceDateIndex.Pair pair, string refId, string refType, (long From, long To)? range) : Condition
+{
+    public Indexing.ReferenceDateIndex.Pair Pair => pair;
+
+    public override int Priority => range is null ? 9 : 0;
+
+    public override string Test(string alias, SqlParams p) => "1";
+
+    public override string? Set(SqlParams p)
+    {
+        if (range is not var (from, to))
+            return null;
+        var i = NewAlias("i");
+        return $"SELECT {i}.rid FROM ix_reference_date {i} WHERE {WalkWhere(i, p)} AND {i}.low >= {p.Add(from - Indexing.SearchIndexer.LongDate)} " +
+            $"AND {i}.low < {p.Add(to)} AND {i}.high >= {p.Add(from)} " +
+            $"UNION SELECT rid FROM ix_date_long WHERE pid = {pair.DatePid} AND low < {p.Add(to)} AND high >= {p.Add(from)}";
+    }
+
+    /// <summary>The rows of this reference in ix_reference_date alias <paramref name="d"/>, which are in date order.</summary>
+    public string WalkWhere(string d, SqlParams p) =>
+        $"{d}.pid = {pair.Key} AND {d}.ref_id = {p.Add(refId)} AND {d}.ref_type = {p.Add(refType)}";
 }

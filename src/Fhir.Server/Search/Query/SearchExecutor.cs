@@ -43,7 +43,22 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     private const int MaxIncluded = 2000;
 
     /// <summary>A sort key; <see cref="DatePids"/> is set for a date parameter, whose index can drive the page in sort order.</summary>
-    private sealed record SortColumn(string Expression, bool Descending, bool Numeric, string? DatePids = null);
+    private sealed record SortColumn(string Expression, bool Descending, bool Numeric, string? DatePids = null, string? Code = null);
+
+    /// <summary>
+    /// The rows a date-ordered walk reads (alias <c>d</c>, with <c>low</c>, <c>high</c> and <c>rid</c>): the date index of
+    /// the first sort key, or one reference's rows of a <see cref="ReferenceDateCondition"/>. <see cref="Tie"/> keeps
+    /// one row per resource among those with its sort value.
+    /// </summary>
+    private sealed record WalkSource(string Table, Func<string, SqlParams, string> Where, string Tie)
+    {
+        public static WalkSource Dates(string datePids) => new("ix_date", (d, _) => $"{d}.pid IN ({datePids})",
+            $"NOT EXISTS (SELECT 1 FROM ix_date d3 WHERE d3.rid = a.rid AND d3.pid IN ({datePids}) AND d3.low = d.low AND (d3.high < d.high OR (d3.high = d.high AND d3.pid < d.pid)))");
+
+        public static WalkSource Reference(ReferenceDateCondition c) => new("ix_reference_date", c.WalkWhere,
+            "NOT EXISTS (SELECT 1 FROM ix_reference_date d3 WHERE d3.pid = d.pid AND d3.ref_id = d.ref_id AND d3.ref_type = d.ref_type " +
+            "AND d3.low = d.low AND d3.high < d.high AND d3.rid = a.rid)");
+    }
 
     /// <summary>_total=estimate counts up to ten times this many; beyond it the Bundle carries no total (https://hl7.org/fhir/R4/search.html#total).</summary>
     private const int DefaultTotalCap = 1000;
@@ -86,7 +101,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
             if (!backward && SortWalkFilter(connection, types, conditions, sort, filterParams, after, count, plan) is { } walk)
             {
                 // Walk the date index in sort order and stop after one page, instead of sorting every candidate.
-                var (sortSql, sortParams) = SortDrivenPageQuery(sort, walk.Filter, walk.Params, after, count);
+                var (sortSql, sortParams) = SortDrivenPageQuery(sort, walk.Source, walk.Filter, walk.Params, after, count);
                 rows = ReadRows(connection, sortSql, sortParams, sort.Count);
                 if (rows.Count <= count)
                     rows = null; // the end of the values: resources without one come after, so let the general query finish
@@ -168,13 +183,18 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     /// of a search whose driver set has a fixed size (one GP's messages) stays bounded by that size as the data grows.
     /// Returns the filter (and its parameters) for <see cref="SortDrivenPageQuery"/> when walking, null for the driver plan.
     /// </summary>
-    private static (string Filter, SqlParams Params)? SortWalkFilter(SqliteConnection connection, IReadOnlyList<string>? types,
+    private static (WalkSource Source, string Filter, SqlParams Params)? SortWalkFilter(SqliteConnection connection, IReadOnlyList<string>? types,
         IReadOnlyList<Condition> conditions, List<SortColumn> sort, SqlParams filterParams, object[]? after, int count, SortPlan plan)
     {
         if (sort.Count == 0 || sort[0].DatePids is not { } datePids || plan == SortPlan.SortDriverSet)
             return null;
+        // One reference's rows in date order (a GP's messages by sent) instead of every resource's: the walk then
+        // reads at most that reference's own rows, however large the history of the others grows.
+        var source = conditions.OfType<ReferenceDateCondition>().FirstOrDefault(c => c.Pair.Date == sort[0].Code) is { } pair
+            ? WalkSource.Reference(pair)
+            : WalkSource.Dates(datePids);
         if (plan == SortPlan.WalkSortIndex)
-            return WalkFilter(types, conditions);
+            return Walk(source, types, conditions);
         var driverSet = SqlFilter.LastDriverSet;
         long? driverRows = null;
         if (driverSet is not null)
@@ -188,31 +208,33 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
             if (driverRows < SqlFilter.ProbeCap)
                 return null;
         }
-        var (filter, tests) = WalkFilter(types, conditions);
+        var walk = Walk(source, types, conditions);
         if (driverRows is null or >= SqlFilter.MaxProbeCap)
-            return (filter, tests);
+            return walk;
         var trial = new SqlParams();
-        trial.Values.AddRange(tests.Values);
+        trial.Values.AddRange(walk.Params.Values);
         var start = after is null ? "" : $" AND low {(sort[0].Descending ? "<=" : ">=")} {trial.Add(after[1])}";
-        var walks = datePids.Split(", ").Select(pid =>
-            $"SELECT * FROM (SELECT rid, low FROM ix_date WHERE pid = {pid}{start} ORDER BY low{(sort[0].Descending ? " DESC" : "")} LIMIT {TrialWalkRows})");
-        var sql = $"SELECT COUNT(DISTINCT a.rid) FROM (SELECT rid FROM ({string.Join(" UNION ALL ", walks)}) ORDER BY low{(sort[0].Descending ? " DESC" : "")} LIMIT {TrialWalkRows}) d " +
-            $"CROSS JOIN search_resource a ON a.rid = d.rid WHERE {filter}";
+        var order = $"ORDER BY low{(sort[0].Descending ? " DESC" : "")}";
+        var walks = source.Table == "ix_date"
+            ? datePids.Split(", ").Select(pid => $"SELECT * FROM (SELECT rid, low FROM ix_date WHERE pid = {pid}{start} {order} LIMIT {TrialWalkRows})")
+            : [$"SELECT * FROM (SELECT rid, low FROM {source.Table} d WHERE {source.Where("d", trial)}{start} {order} LIMIT {TrialWalkRows})"];
+        var sql = $"SELECT COUNT(DISTINCT a.rid) FROM (SELECT rid FROM ({string.Join(" UNION ALL ", walks)}) {order} LIMIT {TrialWalkRows}) d " +
+            $"CROSS JOIN search_resource a ON a.rid = d.rid WHERE {walk.Filter}";
         long matches;
         using (var cmd = Command(connection, sql, trial))
             matches = (long)cmd.ExecuteScalar()!;
         if (matches > count)
-            return (filter, tests);
+            return walk;
         var walkRows = matches == 0 ? double.PositiveInfinity : (count + 1.0) * TrialWalkRows / matches;
-        return walkRows * WalkRowCost < driverRows ? (filter, tests) : null;
+        return walkRows * WalkRowCost < driverRows ? walk : null;
     }
 
     /// <summary>The conditions as tests on each row of a walk of the sort index (no driver).</summary>
-    private static (string Filter, SqlParams Params) WalkFilter(IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions)
+    private static (WalkSource Source, string Filter, SqlParams Params) Walk(WalkSource source, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions)
     {
         var tests = new SqlParams();
         Condition.StartStatement();
-        return (SqlFilter.Where("a", types, conditions, tests, allowDriver: false, joined: true), tests);
+        return (source, SqlFilter.Where("a", types, conditions, tests, allowDriver: false, joined: true), tests);
     }
 
     /// <summary>
@@ -222,19 +244,21 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     /// resource's sort value (and they look up by <c>a.rid</c>), so SQLite tests most walked rows, those that
     /// do not match, with the filter alone (on the bench's e-consults: 9,000 instead of 24,000 VM steps a page).
     /// </summary>
-    private static (string Sql, SqlParams Params) SortDrivenPageQuery(List<SortColumn> sort, string filter, SqlParams tests, object[]? after, int count)
+    private static (string Sql, SqlParams Params) SortDrivenPageQuery(List<SortColumn> sort, WalkSource source, string filter, SqlParams tests, object[]? after, int count)
     {
         var p = new SqlParams();
         p.Values.AddRange(tests.Values);
         var first = sort[0];
         var aggregate = first.Descending ? "MAX" : "MIN";
         var keys = string.Concat(sort.Skip(1).Select((s, n) => $", {s.Expression} AS k{n + 1}"));
+        // The first sort key of the cursor bounds the walk: the rows before it are not read again for every page.
+        var start = after is null ? "" : $" AND d.low {(first.Descending ? "<=" : ">=")} {p.Add(after[1])}";
         var sql = new StringBuilder(
             $"SELECT rid, id, type, k0{string.Concat(sort.Skip(1).Select((_, n) => $", k{n + 1}"))} FROM (" +
-            $"SELECT a.rid, a.id, a.type, d.low AS k0{keys} FROM ix_date d CROSS JOIN search_resource a ON a.rid = d.rid " +
-            $"WHERE d.pid IN ({first.DatePids}) AND {filter} " +
+            $"SELECT a.rid, a.id, a.type, d.low AS k0{keys} FROM {source.Table} d CROSS JOIN search_resource a ON a.rid = d.rid " +
+            $"WHERE {source.Where("d", p)}{start} AND {filter} " +
             $"AND d.low = (SELECT {aggregate}(d2.low) FROM ix_date d2 WHERE d2.rid = a.rid AND d2.pid IN ({first.DatePids})) " +
-            $"AND NOT EXISTS (SELECT 1 FROM ix_date d3 WHERE d3.rid = a.rid AND d3.pid IN ({first.DatePids}) AND d3.low = d.low AND (d3.high < d.high OR (d3.high = d.high AND d3.pid < d.pid)))) a");
+            $"AND {source.Tie}) a");
         if (after is not null)
             sql.Append(" WHERE ").Append(Keyset(sort, after, false, p));
         sql.Append(" ORDER BY ").Append(string.Concat(sort.Select((s, n) => $"k{n}{(s.Descending ? " DESC" : "")}, ")))
@@ -287,7 +311,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         var count = request.Count ?? 50;
         var (sql, p) = PageQuery(sort, where, filterParams, null, false, count);
         if (SortWalkFilter(connection, types, conditions, sort, filterParams, null, count, plan) is { } walk)
-            (sql, p) = SortDrivenPageQuery(sort, walk.Filter, walk.Params, null, count);
+            (sql, p) = SortDrivenPageQuery(sort, walk.Source, walk.Filter, walk.Params, null, count);
         using var cmd = Command(connection, "EXPLAIN QUERY PLAN " + sql, p);
         using var reader = cmd.ExecuteReader();
         var lines = new List<string>();
@@ -341,7 +365,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
                 _ => "''",
             };
             columns.Add(new SortColumn($"COALESCE((SELECT {aggregate}({column}) FROM {table} s WHERE s.rid = a.rid AND s.pid IN ({pids})), {missing})",
-                key.Descending, numeric, parameter.Type == "date" ? pids : null));
+                key.Descending, numeric, parameter.Type == "date" ? pids : null, key.Code));
         }
         return columns;
     }

@@ -1,0 +1,155 @@
+using System.Net;
+using System.Text.Json;
+using Fhir.Server.Search;
+using Fhir.Server.Search.Indexing;
+using Fhir.Server.Store.Sqlite;
+using Fhir.Server.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fhir.Server.Tests.Search;
+
+/// <summary>
+/// ix_reference_date holds a reference and a date of one resource together (a practitioner's appointments by
+/// day, a GP's messages by sent). Searches that it drives find exactly what the separate indexes find: it is
+/// kept in step on create, update and delete, covers dates that span more than a day, and is filled for a pair
+/// the database lacks.
+/// </summary>
+public class ReferenceDateIndexTests(FhirServerFactory factory) : IClassFixture<FhirServerFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    private async Task Put(string type, string id, string json)
+    {
+        var response = await _client.PutAsync($"/fhir/{type}/{id}", FhirHttp.Json(json));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private Task Appointment(string id, string? start, params string[] practitioners)
+    {
+        var participants = string.Join(",", practitioners.Select(p => $$"""{"actor":{"reference":"Practitioner/{{p}}"},"status":"accepted"}"""));
+        var times = start is null ? "" : $$""","start":"{{start}}","end":"{{DateTimeOffset.Parse(start).AddMinutes(10):yyyy-MM-ddTHH:mm:ssZ}}" """;
+        return Put("Appointment", id, $$"""{"resourceType":"Appointment","id":"{{id}}","status":"booked"{{times}},"participant":[{{participants}}]}""");
+    }
+
+    private async Task<List<string>> Ids(string url)
+    {
+        var response = await _client.GetAsync(url);
+        var body = await response.ReadJsonAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.Diagnostics());
+        return SearchFixture.IdsOf(body).Order(StringComparer.Ordinal).ToList();
+    }
+
+    private long Scalar(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = factory.Services.GetRequiredService<SqliteResourceStore>().OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    [Fact]
+    public async Task PractitionersDay_FindsExactlyThatDaysAppointments_ByEveryFormOfTheSearch()
+    {
+        await Appointment("rdi-a1", "2026-12-01T08:00:00Z", "rdi-gp-a");
+        await Appointment("rdi-a2", "2026-12-02T08:00:00Z", "rdi-gp-a");
+        await Appointment("rdi-a3", "2026-12-02T15:50:00Z", "rdi-gp-a", "rdi-gp-b");
+        await Appointment("rdi-a4", "2026-12-02T09:00:00Z", "rdi-gp-b");
+        await Appointment("rdi-a5", "2026-12-03T00:00:00Z", "rdi-gp-a");
+        await Appointment("rdi-a6", null, "rdi-gp-a");
+        List<string> expected = ["rdi-a2", "rdi-a3"];
+
+        Assert.Equal(expected, await Ids("/fhir/Appointment?actor=Practitioner/rdi-gp-a&date=ge2026-12-02&date=lt2026-12-03"));
+        Assert.Equal(expected, await Ids("/fhir/Appointment?actor=Practitioner/rdi-gp-a&date=2026-12-02"));
+        Assert.Equal(expected, await Ids("/fhir/Appointment?practitioner=Practitioner/rdi-gp-a&date=ge2026-12-02&date=lt2026-12-03"));
+        Assert.Equal(expected, await Ids("/fhir/Appointment?actor:Practitioner=rdi-gp-a&date=ge2026-12-02&date=lt2026-12-03"));
+        // An id without a type can match any type: the pair index is not used, the answer is the same.
+        Assert.Equal(expected, await Ids("/fhir/Appointment?actor=rdi-gp-a&date=ge2026-12-02&date=lt2026-12-03"));
+        Assert.Equal(["rdi-a3", "rdi-a4"], await Ids("/fhir/Appointment?actor=Practitioner/rdi-gp-b&date=ge2026-12-02&date=lt2026-12-03"));
+        Assert.Equal(["rdi-a2", "rdi-a3", "rdi-a5"], await Ids("/fhir/Appointment?actor=Practitioner/rdi-gp-a&date=ge2026-12-02&date=le2026-12-03"));
+
+        var plan = factory.Services.GetRequiredService<FhirSearch>().Explain("Appointment", "actor=Practitioner/rdi-gp-a&date=ge2026-12-02&date=lt2026-12-03");
+        Assert.Contains(plan, line => line.Contains("USING PRIMARY KEY (pid=? AND ref_id=? AND ref_type=? AND low>? AND low<?)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task MovedAppointment_IsFoundOnItsNewDayOnly_AndADeletedOneLeavesNoRows()
+    {
+        await Appointment("rdi-move", "2026-12-10T08:00:00Z", "rdi-gp-move");
+        Assert.Equal(["rdi-move"], await Ids("/fhir/Appointment?actor=Practitioner/rdi-gp-move&date=2026-12-10"));
+
+        await Appointment("rdi-move", "2026-12-11T08:00:00Z", "rdi-gp-move");
+        Assert.Empty(await Ids("/fhir/Appointment?actor=Practitioner/rdi-gp-move&date=2026-12-10"));
+        Assert.Equal(["rdi-move"], await Ids("/fhir/Appointment?actor=Practitioner/rdi-gp-move&date=2026-12-11"));
+        const string rows = "SELECT COUNT(*) FROM ix_reference_date x JOIN search_resource r ON r.rid = x.rid WHERE r.type = 'Appointment' AND r.id = 'rdi-move'";
+        Assert.Equal(2, Scalar(rows)); // actor and practitioner, each with the one start
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _client.DeleteAsync("/fhir/Appointment/rdi-move")).StatusCode);
+        Assert.Empty(await Ids("/fhir/Appointment?actor=Practitioner/rdi-gp-move&date=2026-12-11"));
+        Assert.Equal(0, Scalar(rows));
+    }
+
+    /// <summary>A partial date covers its whole month: a day within it finds the message (through ix_date_long), sorted by its first moment.</summary>
+    [Fact]
+    public async Task MessageSentInAMonth_IsFoundByADayInThatMonth_AndSortedByItsStart()
+    {
+        foreach (var (id, sent) in new[] { ("rdi-m1", "2026-03"), ("rdi-m2", "2026-03-10T09:00:00Z"), ("rdi-m3", "2026-03-12T09:00:00Z"), ("rdi-m4", "2026-02-28T23:00:00Z") })
+        {
+            await Put("Communication", id, $$"""
+                {"resourceType":"Communication","id":"{{id}}","status":"in-progress","sent":"{{sent}}","recipient":[{"reference":"Practitioner/rdi-gp-mail"}]}
+                """);
+        }
+        Assert.Equal(["rdi-m1", "rdi-m2"], await Ids("/fhir/Communication?recipient=Practitioner/rdi-gp-mail&sent=ge2026-03-10&sent=lt2026-03-11"));
+        var response = await _client.GetAsync("/fhir/Communication?recipient=Practitioner/rdi-gp-mail&status=in-progress&_sort=sent&_count=2");
+        var body = await response.ReadJsonAsync();
+        Assert.Equal(["rdi-m4", "rdi-m1"], SearchFixture.IdsOf(body));
+    }
+
+    [Fact]
+    public async Task Backfill_FillsAPairTheDatabaseLacks_AndDropsOneNoLongerDeclared()
+    {
+        await Appointment("rdi-fill-1", "2026-12-20T08:00:00Z", "rdi-gp-fill");
+        await Appointment("rdi-fill-2", "2026-12-21T08:00:00Z", "rdi-gp-fill", "rdi-gp-other");
+        var pair = ReferenceDateIndex.Find("Appointment", "actor", "date")!;
+        var store = factory.Services.GetRequiredService<SqliteResourceStore>();
+        List<string> Rows()
+        {
+            using var connection = store.OpenConnection();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT ref_id || '|' || ref_type || '|' || low || '|' || high || '|' || rid FROM ix_reference_date WHERE pid = $pid ORDER BY 1";
+            command.Parameters.AddWithValue("$pid", pair.Key);
+            using var reader = command.ExecuteReader();
+            var rows = new List<string>();
+            while (reader.Read())
+                rows.Add(reader.GetString(0));
+            return rows;
+        }
+        var before = Rows();
+        Assert.Contains(before, r => r.StartsWith("rdi-gp-other|Practitioner|", StringComparison.Ordinal));
+
+        const long undeclared = 12345;
+        await store.WriteAsync(session =>
+        {
+            using var command = ((SqliteConnection)session.Connection).CreateCommand();
+            command.CommandText = """
+                DELETE FROM ix_reference_date WHERE pid = $pid; DELETE FROM ix_reference_date_pair WHERE pid = $pid;
+                INSERT INTO ix_reference_date VALUES ($undeclared, 'x', 'Practitioner', 0, 0, 1); INSERT INTO ix_reference_date_pair VALUES ($undeclared);
+                """;
+            command.Parameters.AddWithValue("$pid", pair.Key);
+            command.Parameters.AddWithValue("$undeclared", undeclared);
+            return command.ExecuteNonQuery();
+        });
+        Assert.Empty(Rows());
+        Assert.Empty(await Ids("/fhir/Appointment?actor=Practitioner/rdi-gp-fill&date=2026-12-20"));
+
+        factory.Services.GetRequiredService<ReferenceDateIndex>().Backfill();
+
+        Assert.Equal(before, Rows());
+        Assert.Equal(["rdi-fill-1"], await Ids("/fhir/Appointment?actor=Practitioner/rdi-gp-fill&date=2026-12-20"));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM ix_reference_date WHERE pid = $u", ("$u", undeclared)));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM ix_reference_date_pair WHERE pid = $u", ("$u", undeclared)));
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM ix_reference_date_pair WHERE pid = $p", ("$p", pair.Key)));
+    }
+}
