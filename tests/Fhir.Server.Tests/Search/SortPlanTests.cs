@@ -115,6 +115,52 @@ public class SortPlanTests(ITestOutputHelper output)
         Assert.True(walked.Count >= 5, $"{walked.Count} pages");
     }
 
+    /// <summary>
+    /// With a GP's 1,300 messages and 1,300 open ones of two GPs (both sets above the probe cap) the chosen plan first
+    /// walks a budget of rows in page order and takes the page from it when it holds one. Send times repeat (about six
+    /// messages a minute), so equal times straddle the end of the budget; the pages are still those of the sorted
+    /// driver set, page by page.
+    /// </summary>
+    [Theory]
+    [InlineData("recipient", "_sort=sent")]
+    [InlineData("recipient", "_sort=-sent")]
+    [InlineData("sender", "_sort=sent")]
+    public async Task TrialWalk_GivesTheSamePagesAsTheSortedDriverSet(string reference, string sort)
+    {
+        using var factory = new FhirServerFactory();
+        var client = factory.CreateClient();
+        for (var batch = 0; batch < 4; batch++)
+        {
+            var entries = new JsonArray();
+            for (var i = batch * 650; i < (batch + 1) * 650; i++)
+            {
+                var gp = i < 1300 ? "trial-gp" : "other-gp";
+                entries.Add(new JsonObject
+                {
+                    ["resource"] = new JsonObject
+                    {
+                        ["resourceType"] = "Communication",
+                        ["status"] = i % 2 == 0 ? "in-progress" : "completed",
+                        ["sent"] = new DateTime(2026, 5, 1, 8, 0, 0, DateTimeKind.Utc).AddMinutes(i * 7919 % 211).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                        ["recipient"] = new JsonArray(new JsonObject { ["reference"] = $"Practitioner/{gp}" }),
+                        ["sender"] = new JsonObject { ["reference"] = $"Practitioner/{gp}" },
+                    },
+                    ["request"] = new JsonObject { ["method"] = "POST", ["url"] = "Communication" },
+                });
+            }
+            var bundle = new JsonObject { ["resourceType"] = "Bundle", ["type"] = "batch", ["entry"] = entries };
+            var response = await client.PostAsync("/fhir", FhirHttp.Json(bundle.ToJsonString()));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+        var query = $"{reference}=Practitioner/trial-gp&status=in-progress&{sort}&_count=10";
+
+        var chosen = Pages(factory, query, _ => SortPlan.Chosen);
+        var sorted = Pages(factory, query, _ => SortPlan.SortDriverSet);
+
+        Assert.Equal(650, sorted.Sum(p => p.Count));
+        Assert.Equal(sorted, chosen);
+    }
+
     /// <summary>The ids of each page, following next cursors, with the plan of page n from <paramref name="planOf"/>.</summary>
     private static List<List<string>> Pages(FhirServerFactory factory, string query, Func<int, SortPlan> planOf)
     {

@@ -32,14 +32,14 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
     public List<Condition> Build(IReadOnlyList<string> types, SearchRequest request)
     {
         var conditions = new List<Condition>();
-        var arguments = new List<string>();
+        var arguments = new List<(string Name, string Value)>();
         TypesRead.UnionWith(types);
         foreach (var argument in request.Filters)
         {
             try
             {
                 conditions.Add(BuildOne(types, argument.Name, argument.Value));
-                arguments.Add(argument.Name);
+                arguments.Add((argument.Name, argument.Value));
             }
             catch (UnsupportedParameterException e)
             {
@@ -54,11 +54,11 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         // arguments only test candidates; their ranges drive.
         for (var n = 0; n < conditions.Count; n++)
         {
-            if (ranges.Any(r => r.Code == arguments[n]) && conditions[n] is IndexCondition bound)
+            if (ranges.Any(r => r.Code == arguments[n].Name) && conditions[n] is IndexCondition bound)
                 conditions[n] = new RowCondition(bound.Test);
         }
         conditions.AddRange(ranges.Select(r => new DateRangeCondition(types.Select(x => ParamKey.For(x, r.Code)).Distinct().ToArray(), r.From, r.To)));
-        conditions.AddRange(ReferenceDates(types, request, ranges));
+        conditions.AddRange(ReferenceDates(types, arguments, conditions, ranges).ToList());
         return conditions;
     }
 
@@ -67,12 +67,14 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
     /// (<see cref="ReferenceDateIndex"/>): a condition that drives that date's range within the reference, or
     /// lets a page sorted by the date walk the reference's rows in date order.
     /// </summary>
-    private IEnumerable<ReferenceDateCondition> ReferenceDates(IReadOnlyList<string> types, SearchRequest request, List<(string Code, long From, long To)> ranges)
+    private IEnumerable<ReferenceDateCondition> ReferenceDates(IReadOnlyList<string> types, List<(string Name, string Value)> arguments,
+        List<Condition> conditions, List<(string Code, long From, long To)> ranges)
     {
         if (types.Count != 1 || ReferenceDateIndex.For(types[0]).Count == 0)
             yield break;
-        foreach (var (name, value) in request.Filters)
+        for (var n = 0; n < arguments.Count; n++)
         {
+            var (name, value) = arguments[n];
             var colon = name.IndexOf(':');
             var code = colon < 0 ? name : name[..colon];
             var modifier = colon < 0 ? null : name[(colon + 1)..];
@@ -84,7 +86,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
                     || ParseReference(parameter, modifier, value) is not { Type: not null } target)
                     continue;
                 var range = ranges.FirstOrDefault(r => r.Code == pair.Date);
-                yield return new ReferenceDateCondition(pair, target.Id, target.Type, range.Code is null ? null : (range.From, range.To));
+                yield return new ReferenceDateCondition(pair, target.Id, target.Type, range.Code is null ? null : (range.From, range.To), conditions[n]);
             }
         }
     }

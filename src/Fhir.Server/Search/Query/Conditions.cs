@@ -318,9 +318,13 @@ public sealed class DateRangeCondition(IReadOnlyList<long> pids, long from, long
 /// but a page sorted by the date may walk the reference's rows (<see cref="WalkWhere"/>) in date order. It only
 /// finds candidates: the reference and date conditions themselves are still checked.
 /// </summary>
-public sealed class ReferenceDateCondition(Indexing.ReferenceDateIndex.Pair pair, string refId, string refType, (long From, long To)? range) : Condition
+public sealed class ReferenceDateCondition(Indexing.ReferenceDateIndex.Pair pair, string refId, string refType, (long From, long To)? range, Condition covers)
+    : Condition
 {
     public Indexing.ReferenceDateIndex.Pair Pair => pair;
+
+    /// <summary>The reference argument's own condition, which every row of this reference in the pair index meets.</summary>
+    public Condition Covers => covers;
 
     public override int Priority => range is null ? 9 : 0;
 

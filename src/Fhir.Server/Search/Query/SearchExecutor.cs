@@ -50,14 +50,16 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     /// the first sort key, or one reference's rows of a <see cref="ReferenceDateCondition"/>. <see cref="Tie"/> keeps
     /// one row per resource among those with its sort value.
     /// </summary>
-    private sealed record WalkSource(string Table, Func<string, SqlParams, string> Where, string Tie)
+    /// <see cref="OneRange"/>: the rows are one range of the index's key, so their first rows in date order are read without sorting.
+    private sealed record WalkSource(string Table, Func<string, SqlParams, string> Where, string Tie, bool OneRange)
     {
         public static WalkSource Dates(string datePids) => new("ix_date", (d, _) => $"{d}.pid IN ({datePids})",
-            $"NOT EXISTS (SELECT 1 FROM ix_date d3 WHERE d3.rid = a.rid AND d3.pid IN ({datePids}) AND d3.low = d.low AND (d3.high < d.high OR (d3.high = d.high AND d3.pid < d.pid)))");
+            $"NOT EXISTS (SELECT 1 FROM ix_date d3 WHERE d3.rid = a.rid AND d3.pid IN ({datePids}) AND d3.low = d.low AND (d3.high < d.high OR (d3.high = d.high AND d3.pid < d.pid)))",
+            OneRange: !datePids.Contains(','));
 
         public static WalkSource Reference(ReferenceDateCondition c) => new("ix_reference_date", c.WalkWhere,
             "NOT EXISTS (SELECT 1 FROM ix_reference_date d3 WHERE d3.pid = d.pid AND d3.ref_id = d.ref_id AND d3.ref_type = d.ref_type " +
-            "AND d3.low = d.low AND d3.high < d.high AND d3.rid = a.rid)");
+            "AND d3.low = d.low AND d3.high < d.high AND d3.rid = a.rid)", OneRange: true);
     }
 
     /// <summary>_total=estimate counts up to ten times this many; beyond it the Bundle carries no total (https://hl7.org/fhir/R4/search.html#total).</summary>
@@ -98,12 +100,11 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         if (count > 0 && request.Summary != SummaryMode.Count)
         {
             List<(SearchHit Hit, object[] Keys)>? rows = null;
-            if (!backward && SortWalkFilter(connection, types, conditions, sort, filterParams, after, count, plan) is { } walk)
+            if (!backward && SortWalk(types, conditions, sort, plan) is { } walk)
             {
-                // Walk the date index in sort order and stop after one page, instead of sorting every candidate.
-                var (sortSql, sortParams) = SortDrivenPageQuery(sort, walk.Source, walk.Filter, walk.Params, after, count);
-                rows = ReadRows(connection, sortSql, sortParams, sort.Count);
-                if (rows.Count <= count)
+                // Walk rows in sort order and stop after one page, instead of sorting every candidate.
+                rows = WalkPage(connection, walk, sort, filterParams, after, count);
+                if (rows?.Count <= count)
                     rows = null; // the end of the values: resources without one come after, so let the general query finish
             }
             if (rows is null)
@@ -161,7 +162,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         return rows;
     }
 
-    /// <summary>How many rows of the sort index the trial walk of <see cref="SortWalkFilter"/> reads.</summary>
+    /// <summary>How many rows the trial walk of <see cref="WalkPage"/> reads.</summary>
     public const int TrialWalkRows = 256;
 
     /// <summary>
@@ -174,67 +175,70 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     private const int WalkRowCost = 4;
 
     /// <summary>
-    /// Chooses the plan of a page sorted by a date: walk the date index in sort order until a page matches (its cost is
-    /// the page size divided by the share of matches among the walked rows, so it grows with everything else in the
-    /// index), or take the driver set and sort it (its cost is the size of that set). Without a driver or with one of
-    /// <see cref="SqlFilter.MaxProbeCap"/> or more rows the walk is the only bounded plan; below <see cref="SqlFilter.ProbeCap"/>
-    /// the driver set is cheap. In between, a trial walk of <see cref="TrialWalkRows"/> rows from the cursor estimates the
-    /// share of matches, and the walk is taken only when its estimated rows cost less than the driver set's. So the cost
-    /// of a search whose driver set has a fixed size (one GP's messages) stays bounded by that size as the data grows.
-    /// Returns the filter (and its parameters) for <see cref="SortDrivenPageQuery"/> when walking, null for the driver plan.
+    /// A walk in date order for the page: its rows, the conditions as tests on each, and whether it is tried against
+    /// the driver set (<see cref="WalkPage"/>) or taken as it is (no driver, or forced).
     /// </summary>
-    private static (WalkSource Source, string Filter, SqlParams Params)? SortWalkFilter(SqliteConnection connection, IReadOnlyList<string>? types,
-        IReadOnlyList<Condition> conditions, List<SortColumn> sort, SqlParams filterParams, object[]? after, int count, SortPlan plan)
+    private sealed record WalkPlan(WalkSource Source, string Filter, SqlParams Params, bool Trial, string? DriverSet, long? DriverCount);
+
+    /// <summary>
+    /// Whether a page sorted by a date may be read by walking rows in date order: one reference's rows when the search
+    /// has a reference indexed with the sort date (<see cref="ReferenceDateCondition"/>: a GP's messages), otherwise the
+    /// date index of every resource. Null when the page is sorted otherwise, or the sort of the driver set is forced.
+    /// </summary>
+    private static WalkPlan? SortWalk(IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, List<SortColumn> sort, SortPlan plan)
     {
         if (sort.Count == 0 || sort[0].DatePids is not { } datePids || plan == SortPlan.SortDriverSet)
             return null;
-        // One reference's rows in date order (a GP's messages by sent) instead of every resource's: the walk then
-        // reads at most that reference's own rows, however large the history of the others grows.
-        var source = conditions.OfType<ReferenceDateCondition>().FirstOrDefault(c => c.Pair.Date == sort[0].Code) is { } pair
-            ? WalkSource.Reference(pair)
-            : WalkSource.Dates(datePids);
-        if (plan == SortPlan.WalkSortIndex)
-            return Walk(source, types, conditions);
-        var driverSet = SqlFilter.LastDriverSet;
-        long? driverRows = null;
-        if (driverSet is not null)
-        {
-            driverRows = SqlFilter.LastDriverCount;
-            if (driverRows is null or >= SqlFilter.ProbeCap)
-            {
-                using var cmd = Command(connection, $"SELECT COUNT(*) FROM ({driverSet} LIMIT {SqlFilter.MaxProbeCap})", filterParams);
-                driverRows = (long)cmd.ExecuteScalar()!;
-            }
-            if (driverRows < SqlFilter.ProbeCap)
-                return null;
-        }
-        var walk = Walk(source, types, conditions);
-        if (driverRows is null or >= SqlFilter.MaxProbeCap)
-            return walk;
-        var trial = new SqlParams();
-        trial.Values.AddRange(walk.Params.Values);
-        var start = after is null ? "" : $" AND low {(sort[0].Descending ? "<=" : ">=")} {trial.Add(after[1])}";
-        var order = $"ORDER BY low{(sort[0].Descending ? " DESC" : "")}";
-        var walks = source.Table == "ix_date"
-            ? datePids.Split(", ").Select(pid => $"SELECT * FROM (SELECT rid, low FROM ix_date WHERE pid = {pid}{start} {order} LIMIT {TrialWalkRows})")
-            : [$"SELECT * FROM (SELECT rid, low FROM {source.Table} d WHERE {source.Where("d", trial)}{start} {order} LIMIT {TrialWalkRows})"];
-        var sql = $"SELECT COUNT(DISTINCT a.rid) FROM (SELECT rid FROM ({string.Join(" UNION ALL ", walks)}) {order} LIMIT {TrialWalkRows}) d " +
-            $"CROSS JOIN search_resource a ON a.rid = d.rid WHERE {walk.Filter}";
-        long matches;
-        using (var cmd = Command(connection, sql, trial))
-            matches = (long)cmd.ExecuteScalar()!;
-        if (matches > count)
-            return walk;
-        var walkRows = matches == 0 ? double.PositiveInfinity : (count + 1.0) * TrialWalkRows / matches;
-        return walkRows * WalkRowCost < driverRows ? walk : null;
-    }
-
-    /// <summary>The conditions as tests on each row of a walk of the sort index (no driver).</summary>
-    private static (WalkSource Source, string Filter, SqlParams Params) Walk(WalkSource source, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions)
-    {
+        var (driverSet, driverCount) = (SqlFilter.LastDriverSet, SqlFilter.LastDriverCount);
+        var pair = conditions.OfType<ReferenceDateCondition>().FirstOrDefault(c => c.Pair.Date == sort[0].Code);
+        var source = pair is null ? WalkSource.Dates(datePids) : WalkSource.Reference(pair);
+        // Walking the pair's rows of one reference, each row has that reference: it need not be tested again.
         var tests = new SqlParams();
         Condition.StartStatement();
-        return (source, SqlFilter.Where("a", types, conditions, tests, allowDriver: false, joined: true), tests);
+        var filter = SqlFilter.Where("a", types, pair is null ? conditions : conditions.Where(c => !ReferenceEquals(c, pair.Covers)).ToList(),
+            tests, allowDriver: false, joined: true);
+        return new WalkPlan(source, filter, tests, Trial: plan == SortPlan.Chosen && driverSet is not null, driverSet, driverCount);
+    }
+
+    /// <summary>
+    /// Reads the page by walking, or returns null rows when sorting the driver set costs less. The walk costs the page size
+    /// divided by the share of matches among the walked rows; the driver set costs its size. Below <see cref="SqlFilter.ProbeCap"/>
+    /// the driver set is cheap. Otherwise the walk is tried on its first <see cref="TrialWalkRows"/> rows: when they hold a
+    /// page, that is the page. When not, their share of matches estimates the whole walk, which is taken only when its rows cost
+    /// less than the driver set's (counted up to <see cref="SqlFilter.MaxProbeCap"/>; a set that large is never cheaper). So the
+    /// cost of a search whose driver set has a fixed size (one GP's messages) stays bounded by that size as the data grows.
+    /// Returns the rows, up to one more than the page.
+    /// </summary>
+    private static List<(SearchHit Hit, object[] Keys)>? WalkPage(SqliteConnection connection, WalkPlan walk,
+        List<SortColumn> sort, SqlParams filterParams, object[]? after, int count)
+    {
+        if (walk is { Trial: true, DriverSet: { } driverSet })
+        {
+            var driverRows = walk.DriverCount ?? Count(connection, driverSet, filterParams, SqlFilter.ProbeCap);
+            if (driverRows < SqlFilter.ProbeCap)
+                return null;
+            var matches = 0;
+            if (walk.Source.OneRange)
+            {
+                var (trialSql, trialParams) = SortDrivenPageQuery(sort, walk, after, count, TrialWalkRows);
+                var tried = ReadRows(connection, trialSql, trialParams, sort.Count);
+                if (tried.Count > count && (sort.Count > 1 || InPageOrder(tried, sort[0].Descending)))
+                    return tried;
+                matches = tried.Count;
+            }
+            driverRows = Count(connection, driverSet, filterParams, SqlFilter.MaxProbeCap);
+            var walkRows = matches == 0 ? double.PositiveInfinity : (count + 1.0) * TrialWalkRows / matches;
+            if (driverRows < SqlFilter.MaxProbeCap && walkRows * WalkRowCost >= driverRows)
+                return null;
+        }
+        var (sql, p) = SortDrivenPageQuery(sort, walk, after, count, null);
+        return ReadRows(connection, sql, p, sort.Count);
+    }
+
+    private static long Count(SqliteConnection connection, string set, SqlParams p, int cap)
+    {
+        using var cmd = Command(connection, $"SELECT COUNT(*) FROM ({set} LIMIT {cap})", p);
+        return (long)cmd.ExecuteScalar()!;
     }
 
     /// <summary>
@@ -244,26 +248,47 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     /// resource's sort value (and they look up by <c>a.rid</c>), so SQLite tests most walked rows, those that
     /// do not match, with the filter alone (on the bench's e-consults: 9,000 instead of 24,000 VM steps a page).
     /// </summary>
-    private static (string Sql, SqlParams Params) SortDrivenPageQuery(List<SortColumn> sort, WalkSource source, string filter, SqlParams tests, object[]? after, int count)
+    private static (string Sql, SqlParams Params) SortDrivenPageQuery(List<SortColumn> sort, WalkPlan walk, object[]? after, int count, int? budget)
     {
         var p = new SqlParams();
-        p.Values.AddRange(tests.Values);
+        p.Values.AddRange(walk.Params.Values);
         var first = sort[0];
         var aggregate = first.Descending ? "MAX" : "MIN";
         var keys = string.Concat(sort.Skip(1).Select((s, n) => $", {s.Expression} AS k{n + 1}"));
         // The first sort key of the cursor bounds the walk: the rows before it are not read again for every page.
+        // A budget reads only the first rows in the page's order (low, then rid), so the matches among them are the
+        // page's first matches: as many as they are, they are the same as the unbounded walk's.
         var start = after is null ? "" : $" AND d.low {(first.Descending ? "<=" : ">=")} {p.Add(after[1])}";
+        var rows = budget is { } limit
+            ? $"(SELECT * FROM {walk.Source.Table} d WHERE {walk.Source.Where("d", p)}{start} ORDER BY d.low{(first.Descending ? " DESC" : "")}, d.rid LIMIT {limit}) d"
+            : $"{walk.Source.Table} d";
+        var where = budget is null ? $"{walk.Source.Where("d", p)}{start} AND " : "";
         var sql = new StringBuilder(
             $"SELECT rid, id, type, k0{string.Concat(sort.Skip(1).Select((_, n) => $", k{n + 1}"))} FROM (" +
-            $"SELECT a.rid, a.id, a.type, d.low AS k0{keys} FROM {source.Table} d CROSS JOIN search_resource a ON a.rid = d.rid " +
-            $"WHERE {source.Where("d", p)}{start} AND {filter} " +
+            $"SELECT a.rid, a.id, a.type, d.low AS k0{keys} FROM {rows} CROSS JOIN search_resource a ON a.rid = d.rid " +
+            $"WHERE {where}{walk.Filter} " +
             $"AND d.low = (SELECT {aggregate}(d2.low) FROM ix_date d2 WHERE d2.rid = a.rid AND d2.pid IN ({first.DatePids})) " +
-            $"AND {source.Tie}) a");
+            $"AND {walk.Source.Tie}) a");
         if (after is not null)
             sql.Append(" WHERE ").Append(Keyset(sort, after, false, p));
-        sql.Append(" ORDER BY ").Append(string.Concat(sort.Select((s, n) => $"k{n}{(s.Descending ? " DESC" : "")}, ")))
-            .Append("rid LIMIT ").Append(count + 1);
+        // The budgeted rows come in the page's order already (a co-routine read by a nested loop keeps it), so they are
+        // not sorted again: the page is the first matches, and the walk stops there. WalkPage checks the order.
+        if (budget is null || sort.Count > 1)
+            sql.Append(" ORDER BY ").Append(string.Concat(sort.Select((s, n) => $"k{n}{(s.Descending ? " DESC" : "")}, "))).Append("rid");
+        sql.Append(" LIMIT ").Append(count + 1);
         return (sql.ToString(), p);
+    }
+
+    /// <summary>True when <paramref name="rows"/> are in the order of a page sorted by one date key (then rid).</summary>
+    private static bool InPageOrder(List<(SearchHit Hit, object[] Keys)> rows, bool descending)
+    {
+        for (var n = 1; n < rows.Count; n++)
+        {
+            var (previous, current) = ((long)rows[n - 1].Keys[0], (long)rows[n].Keys[0]);
+            if ((descending ? current > previous : current < previous) || (current == previous && rows[n].Hit.Rid < rows[n - 1].Hit.Rid))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>The WHERE clause, with the driver of each level chosen by counting candidate sets on this connection.</summary>
@@ -310,8 +335,9 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         var sort = SortColumns(types, request);
         var count = request.Count ?? 50;
         var (sql, p) = PageQuery(sort, where, filterParams, null, false, count);
-        if (SortWalkFilter(connection, types, conditions, sort, filterParams, null, count, plan) is { } walk)
-            (sql, p) = SortDrivenPageQuery(sort, walk.Source, walk.Filter, walk.Params, null, count);
+        // A walk is explained unbounded: its trial on the first TrialWalkRows rows reads no more than those.
+        if (SortWalk(types, conditions, sort, plan) is { } walk && WalkPage(connection, walk, sort, filterParams, null, count) is not null)
+            (sql, p) = SortDrivenPageQuery(sort, walk, null, count, null);
         using var cmd = Command(connection, "EXPLAIN QUERY PLAN " + sql, p);
         using var reader = cmd.ExecuteReader();
         var lines = new List<string>();
