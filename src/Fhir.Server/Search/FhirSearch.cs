@@ -54,7 +54,13 @@ public sealed class FhirSearch(
     IOptions<FhirServerOptions> options,
     TimeProvider clock) : IFhirSearch, IDisposable
 {
-    private readonly ConcurrentBag<SqliteConnection> _readers = new();
+    /// <summary>
+    /// The idle search connections, newest on top: a lock-free stack (a ConcurrentBag's take and put lock when
+    /// its per-thread lists hold one item, which with 16 clients was 6% of a search's time in contention), and
+    /// last in, first out keeps the connections in use few, so fewer of them re-map and re-fault their pages
+    /// after each commit of another connection (SQLite drops a reader's cache and memory map when the WAL changed).
+    /// </summary>
+    private readonly ConcurrentStack<SqliteConnection> _readers = new();
 
     /// <summary>Page cache of each pooled search connection, in KiB (filled only as pages are read).</summary>
     private const int SearchCacheKiB = 16_384;
@@ -209,7 +215,7 @@ public sealed class FhirSearch(
     /// </summary>
     private T WithReader<T>(Func<SqliteConnection, T> read)
     {
-        if (!_readers.TryTake(out var connection))
+        if (!_readers.TryPop(out var connection))
         {
             connection = store.OpenConnection();
             SearchExecutor.CacheStatements(connection);
@@ -229,12 +235,12 @@ public sealed class FhirSearch(
             {
                 Execute(connection, "COMMIT");
             }
-            _readers.Add(connection);
+            _readers.Push(connection);
             return result;
         }
         catch (FhirException)
         {
-            _readers.Add(connection);
+            _readers.Push(connection);
             throw;
         }
         catch
@@ -252,7 +258,7 @@ public sealed class FhirSearch(
 
     public void Dispose()
     {
-        while (_readers.TryTake(out var connection))
+        while (_readers.TryPop(out var connection))
             connection.Dispose();
     }
 }
