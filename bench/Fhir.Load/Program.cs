@@ -6,7 +6,7 @@ using System.Text.Json;
 using Fhir.Load;
 
 // Usage:
-//   Fhir.Load load  --base http://127.0.0.1:5181/fhir --from 0 --to 100000 [--patients-per-bundle 32] [--concurrency 4] [--ids ids.txt]
+//   Fhir.Load load  --base http://127.0.0.1:5181/fhir --from 0 --to 100000 [--patients-per-bundle 32] [--concurrency 4] [--ids ids.txt] [--server-pid PID]
 //   Fhir.Load query --base http://127.0.0.1:5181/fhir --ids ids.txt [--clients 16] [--seconds 20] [--server-pid PID] [--seconds-per-kind 4] [--warmup 3] [--only 2,3]
 // A bearer token is taken from FHIR_TOKEN when the server asks for one.
 var options = Options.Parse(args);
@@ -58,6 +58,11 @@ static async Task<int> Load(HttpClient http, Options options)
             return 1;
         }
     }
+    // The load rate depends on what else runs on the machine; CPU per resource (server and this process) does much less.
+    var serverPid = options.Int("server-pid", 0);
+    var self = Process.GetCurrentProcess();
+    var clientBefore = self.TotalProcessorTime;
+    var serverBefore = ProcessCpuMicroseconds(serverPid);
     var clock = Stopwatch.StartNew();
 
     using var progress = new Timer(_ => Report(), null, 1000, 1000);
@@ -103,8 +108,12 @@ static async Task<int> Load(HttpClient http, Options options)
     Console.WriteLine();
     await File.AppendAllLinesAsync(idsFile, patientIds.OrderBy(p => p.Key).Select(p => $"{p.Key}\t{p.Value}"));
     var rate = loaded / clock.Elapsed.TotalSeconds;
+    self.Refresh();
+    var clientCpu = (self.TotalProcessorTime - clientBefore).TotalMicroseconds / Math.Max(1, loaded);
+    var serverCpu = (ProcessCpuMicroseconds(serverPid) - serverBefore) / Math.Max(1, loaded);
     Console.WriteLine($"loaded {loaded:N0} resources for {to - from:N0} patients in {clock.Elapsed.TotalSeconds:N1} s: {rate:N0} resources/s ({failures} failed bundles)");
-    Console.WriteLine($"RESULT load_rate={rate:F0} resources={loaded} failures={failures}");
+    Console.WriteLine($"CPU per resource (server / loader): {Cpu(serverCpu)} / {clientCpu:F0} µs; load average {LoadAverage()}");
+    Console.WriteLine($"RESULT load_rate={rate:F0} resources={loaded} failures={failures} server_cpu_us={Cpu(serverCpu)} client_cpu_us={clientCpu:F0}");
     return failures == 0 ? 0 : 1;
 
     void Report()

@@ -41,7 +41,7 @@ for size in $sizes; do
   echo
   if [ -z "${REUSE_DB:-}" ]; then
     echo "== loading patients $loaded..$size (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-    dotnet "$work/load/Fhir.Load.dll" load --base "http://127.0.0.1:$port/fhir" --from "$loaded" --to "$size" --ids "$work/ids.txt"
+    dotnet "$work/load/Fhir.Load.dll" load --base "http://127.0.0.1:$port/fhir" --from "$loaded" --to "$size" --ids "$work/ids.txt" --server-pid "$host_pid"
   fi
   loaded=$size
   resources=$(( size * 31 ))
