@@ -208,9 +208,12 @@ public sealed class BundleProcessor(ResourceService resources, IResourceStore st
         return copy is null ? (resource, false) : (Parsed(copy, documents), true);
     }
 
+    /// <summary>A copy comes from a document that was checked for duplicate properties and adds none, so it is not checked again.</summary>
+    private static readonly JsonDocumentOptions CopyOptions = FhirJson.DocumentOptions with { AllowDuplicateProperties = true };
+
     private static JsonElement Parsed(byte[] json, List<JsonDocument> documents)
     {
-        var document = JsonDocument.Parse(json, FhirJson.DocumentOptions);
+        var document = JsonDocument.Parse(json, CopyOptions);
         documents.Add(document);
         return document.RootElement;
     }
