@@ -202,11 +202,21 @@ public static class SqlFilter
     /// <summary>A candidate this small drives without probing the less likely ones.</summary>
     public const int SmallSet = 100;
 
+    /// <summary>
+    /// Set for the next (outermost) WHERE only: probe candidates up to <see cref="SmallSet"/> and, when none is that small,
+    /// let priority choose without counting further (<see cref="LastDriverCount"/> null). For a page that a walk of one
+    /// reference's rows will most likely read, where the driver matters only if that walk does not find the page.
+    /// </summary>
+    [ThreadStatic]
+    public static bool SmallSetsOnly;
+
     public static string Where(string alias, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SqlParams p, bool allowDriver, bool joined = false)
     {
         var parts = new List<string>();
         Condition? driver = null;
         string? driverSet = null;
+        var smallSetsOnly = SmallSetsOnly;
+        SmallSetsOnly = false; // not for the WHEREs of chains and _has built inside this one
         if (allowDriver)
         {
             var candidates = new List<(Condition Condition, string Set)>();
@@ -234,7 +244,7 @@ public static class SqlFilter
                     if (count <= SmallSet)
                         break;
                 }
-                if (counts.All(c => c.Count > SmallSet))
+                if (counts.All(c => c.Count > SmallSet) && !smallSetsOnly)
                 {
                     for (var k = 0; k < counts.Count; k++)
                         counts[k] = (counts[k].Index, probe($"SELECT COUNT(*) FROM ({candidates[counts[k].Index].Set} LIMIT {ProbeCap})", p));
@@ -255,7 +265,7 @@ public static class SqlFilter
                 }
                 var best = counts.OrderBy(c => c.Count).ThenBy(c => c.Index).First();
                 (driver, driverSet) = candidates[best.Index];
-                driverCount = Math.Min(best.Count, ProbeCap);
+                driverCount = smallSetsOnly && best.Count > SmallSet ? null : Math.Min(best.Count, ProbeCap);
             }
             else if (candidates.Count > 0)
             {

@@ -50,16 +50,17 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     /// the first sort key, or one reference's rows of a <see cref="ReferenceDateCondition"/>. <see cref="Tie"/> keeps
     /// one row per resource among those with its sort value.
     /// </summary>
-    /// <see cref="OneRange"/>: the rows are one range of the index's key, so their first rows in date order are read without sorting.
-    private sealed record WalkSource(string Table, Func<string, SqlParams, string> Where, string Tie, bool OneRange)
+    /// <see cref="OneRange"/>: the rows are one range of the index's key, so their first rows in date order are read without
+    /// sorting. <see cref="Pair"/>: one reference's rows of ix_reference_date.
+    private sealed record WalkSource(string Table, Func<string, SqlParams, string> Where, string Tie, bool OneRange, bool Pair)
     {
         public static WalkSource Dates(string datePids) => new("ix_date", (d, _) => $"{d}.pid IN ({datePids})",
             $"NOT EXISTS (SELECT 1 FROM ix_date d3 WHERE d3.rid = a.rid AND d3.pid IN ({datePids}) AND d3.low = d.low AND (d3.high < d.high OR (d3.high = d.high AND d3.pid < d.pid)))",
-            OneRange: !datePids.Contains(','));
+            OneRange: !datePids.Contains(','), Pair: false);
 
         public static WalkSource Reference(ReferenceDateCondition c) => new("ix_reference_date", c.WalkWhere,
             "NOT EXISTS (SELECT 1 FROM ix_reference_date d3 WHERE d3.pid = d.pid AND d3.ref_id = d.ref_id AND d3.ref_type = d.ref_type " +
-            "AND d3.low = d.low AND d3.high < d.high AND d3.rid = a.rid)", OneRange: true);
+            "AND d3.low = d.low AND d3.high < d.high AND d3.rid = a.rid)", OneRange: true, Pair: true);
     }
 
     /// <summary>_total=estimate counts up to ten times this many; beyond it the Bundle carries no total (https://hl7.org/fhir/R4/search.html#total).</summary>
@@ -90,7 +91,9 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         var sort = SortColumns(types, request);
         var (backward, after) = DecodeCursor(request.Cursor, sort.Count);
         var filterParams = new SqlParams();
-        var where = WhereWithProbe(connection, types, conditions, filterParams);
+        // A page that one reference's pair rows can be walked for is most likely read that way: its driver is only probed
+        // for small sets (which are cheaper sorted), not counted further.
+        var where = WhereWithProbe(connection, types, conditions, filterParams, smallSetsOnly: !backward && plan == SortPlan.Chosen && PairFor(conditions, sort) is not null);
 
         long? total = null;
         // By default the total comes free with a single page; counting a large result costs more than the page.
@@ -190,7 +193,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         if (sort.Count == 0 || sort[0].DatePids is not { } datePids || plan == SortPlan.SortDriverSet)
             return null;
         var (driverSet, driverCount) = (SqlFilter.LastDriverSet, SqlFilter.LastDriverCount);
-        var pair = conditions.OfType<ReferenceDateCondition>().FirstOrDefault(c => c.Pair.Date == sort[0].Code);
+        var pair = PairFor(conditions, sort);
         var source = pair is null ? WalkSource.Dates(datePids) : WalkSource.Reference(pair);
         // Walking the pair's rows of one reference, each row has that reference: it need not be tested again.
         var tests = new SqlParams();
@@ -199,6 +202,10 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
             tests, allowDriver: false, joined: true);
         return new WalkPlan(source, filter, tests, Trial: plan == SortPlan.Chosen && driverSet is not null, driverSet, driverCount);
     }
+
+    /// <summary>The condition whose reference's pair rows are in the order of the first sort key, if any.</summary>
+    private static ReferenceDateCondition? PairFor(IReadOnlyList<Condition> conditions, List<SortColumn> sort) =>
+        sort.Count == 0 || sort[0].DatePids is null ? null : conditions.OfType<ReferenceDateCondition>().FirstOrDefault(c => c.Pair.Date == sort[0].Code);
 
     /// <summary>
     /// Reads the page by walking, or returns null rows when sorting the driver set costs less. The walk costs the page size
@@ -214,7 +221,8 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     {
         if (walk is { Trial: true, DriverSet: { } driverSet })
         {
-            var driverRows = walk.DriverCount ?? Count(connection, driverSet, filterParams, SqlFilter.ProbeCap);
+            // Unknown only when the small sets alone were probed (SmallSetsOnly) and none was small: then the walk is tried first.
+            var driverRows = walk.DriverCount ?? (walk.Source.Pair ? (long?)null : Count(connection, driverSet, filterParams, SqlFilter.ProbeCap));
             if (driverRows < SqlFilter.ProbeCap)
                 return null;
             var matches = 0;
@@ -222,7 +230,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
             {
                 var (trialSql, trialParams) = SortDrivenPageQuery(sort, walk, after, count, TrialWalkRows);
                 var tried = ReadRows(connection, trialSql, trialParams, sort.Count);
-                if (tried.Count > count && (sort.Count > 1 || InPageOrder(tried, sort[0].Descending)))
+                if (tried.Count > count)
                     return tried;
                 matches = tried.Count;
             }
@@ -256,43 +264,32 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         var aggregate = first.Descending ? "MAX" : "MIN";
         var keys = string.Concat(sort.Skip(1).Select((s, n) => $", {s.Expression} AS k{n + 1}"));
         // The first sort key of the cursor bounds the walk: the rows before it are not read again for every page.
-        // A budget reads only the first rows in the page's order (low, then rid), so the matches among them are the
-        // page's first matches: as many as they are, they are the same as the unbounded walk's.
         var start = after is null ? "" : $" AND d.low {(first.Descending ? "<=" : ">=")} {p.Add(after[1])}";
-        var rows = budget is { } limit
-            ? $"(SELECT * FROM {walk.Source.Table} d WHERE {walk.Source.Where("d", p)}{start} ORDER BY d.low{(first.Descending ? " DESC" : "")}, d.rid LIMIT {limit}) d"
-            : $"{walk.Source.Table} d";
-        var where = budget is null ? $"{walk.Source.Where("d", p)}{start} AND " : "";
+        // A budget ends the walk at the date of its last row (with all rows of that date, so that ties are whole): the
+        // matches among those rows come first in the page's order, so as many as they are, they are the unbounded walk's.
+        var bound = "";
+        if (budget is { } limit)
+        {
+            var boundStart = after is null ? "" : $" AND b.low {(first.Descending ? "<=" : ">=")} {p.Add(after[1])}";
+            bound = $" AND d.low {(first.Descending ? ">=" : "<=")} COALESCE((SELECT b.low FROM {walk.Source.Table} b WHERE {walk.Source.Where("b", p)}{boundStart} " +
+                $"ORDER BY b.low{(first.Descending ? " DESC" : "")} LIMIT 1 OFFSET {limit - 1}), {(first.Descending ? long.MinValue : long.MaxValue)})";
+        }
         var sql = new StringBuilder(
             $"SELECT rid, id, type, k0{string.Concat(sort.Skip(1).Select((_, n) => $", k{n + 1}"))} FROM (" +
-            $"SELECT a.rid, a.id, a.type, d.low AS k0{keys} FROM {rows} CROSS JOIN search_resource a ON a.rid = d.rid " +
-            $"WHERE {where}{walk.Filter} " +
+            $"SELECT a.rid, a.id, a.type, d.low AS k0{keys} FROM {walk.Source.Table} d CROSS JOIN search_resource a ON a.rid = d.rid " +
+            $"WHERE {walk.Source.Where("d", p)}{start}{bound} AND {walk.Filter} " +
             $"AND d.low = (SELECT {aggregate}(d2.low) FROM ix_date d2 WHERE d2.rid = a.rid AND d2.pid IN ({first.DatePids})) " +
             $"AND {walk.Source.Tie}) a");
         if (after is not null)
             sql.Append(" WHERE ").Append(Keyset(sort, after, false, p));
-        // The budgeted rows come in the page's order already (a co-routine read by a nested loop keeps it), so they are
-        // not sorted again: the page is the first matches, and the walk stops there. WalkPage checks the order.
-        if (budget is null || sort.Count > 1)
-            sql.Append(" ORDER BY ").Append(string.Concat(sort.Select((s, n) => $"k{n}{(s.Descending ? " DESC" : "")}, "))).Append("rid");
-        sql.Append(" LIMIT ").Append(count + 1);
+        sql.Append(" ORDER BY ").Append(string.Concat(sort.Select((s, n) => $"k{n}{(s.Descending ? " DESC" : "")}, ")))
+            .Append("rid LIMIT ").Append(count + 1);
         return (sql.ToString(), p);
     }
 
-    /// <summary>True when <paramref name="rows"/> are in the order of a page sorted by one date key (then rid).</summary>
-    private static bool InPageOrder(List<(SearchHit Hit, object[] Keys)> rows, bool descending)
-    {
-        for (var n = 1; n < rows.Count; n++)
-        {
-            var (previous, current) = ((long)rows[n - 1].Keys[0], (long)rows[n].Keys[0]);
-            if ((descending ? current > previous : current < previous) || (current == previous && rows[n].Hit.Rid < rows[n - 1].Hit.Rid))
-                return false;
-        }
-        return true;
-    }
-
     /// <summary>The WHERE clause, with the driver of each level chosen by counting candidate sets on this connection.</summary>
-    private static string WhereWithProbe(SqliteConnection connection, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SqlParams p)
+    private static string WhereWithProbe(SqliteConnection connection, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SqlParams p,
+        bool smallSetsOnly = false)
     {
         Condition.StartStatement();
         SqlFilter.Probe = (sql, parameters) =>
@@ -300,6 +297,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
             using var cmd = Command(connection, sql, parameters);
             return (long)cmd.ExecuteScalar()!;
         };
+        SqlFilter.SmallSetsOnly = smallSetsOnly;
         try
         {
             return SqlFilter.Where("a", types, conditions, p, allowDriver: true);
@@ -307,6 +305,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         finally
         {
             SqlFilter.Probe = null;
+            SqlFilter.SmallSetsOnly = false;
         }
     }
 
@@ -331,8 +330,8 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         SearchRequest request, SortPlan plan)
     {
         var filterParams = new SqlParams();
-        var where = WhereWithProbe(connection, types, conditions, filterParams);
         var sort = SortColumns(types, request);
+        var where = WhereWithProbe(connection, types, conditions, filterParams, smallSetsOnly: plan == SortPlan.Chosen && PairFor(conditions, sort) is not null);
         var count = request.Count ?? 50;
         var (sql, p) = PageQuery(sort, where, filterParams, null, false, count);
         // A walk is explained unbounded: its trial on the first TrialWalkRows rows reads no more than those.
