@@ -13,20 +13,12 @@ public sealed class EntryResourceCopyTests
 
     private static readonly Dictionary<string, string> NoIdentities = [];
 
-    public static TheoryData<string> Examples()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(SharedTestData.Examples, "*.json").OrderBy(f => f, StringComparer.Ordinal))
-            data.Add(Path.GetFileName(file));
-        return data;
-    }
-
     /// <summary>
     /// Every official example, given a PUT's id, is stored byte for byte as the mutable-tree path stored it
     /// (parse to a JsonNode, set the id, serialise, parse again, write with id and meta).
     /// </summary>
     [Theory]
-    [MemberData(nameof(Examples))]
+    [MemberData(nameof(OfficialExamplesTests.Examples), MemberType = typeof(OfficialExamplesTests))]
     public void Copy_WithId_StoresTheSameBytesAsTheJsonTreeDid(string file)
     {
         var json = Encoding.UTF8.GetBytes(File.ReadAllText(Path.Combine(SharedTestData.Examples, file)));
