@@ -48,10 +48,10 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     /// <summary>
     /// The rows a date-ordered walk reads (alias <c>d</c>, with <c>low</c>, <c>high</c> and <c>rid</c>): the date index of
     /// the first sort key, or one reference's rows of a <see cref="ReferenceDateCondition"/>. <see cref="Tie"/> keeps
-    /// one row per resource among those with its sort value.
+    /// one row per resource among those with its sort value. <see cref="OneRange"/>: the rows are one range of the index's
+    /// key, so their first rows in date order are read without sorting. <see cref="Pair"/>: one reference's rows of
+    /// ix_reference_date.
     /// </summary>
-    /// <see cref="OneRange"/>: the rows are one range of the index's key, so their first rows in date order are read without
-    /// sorting. <see cref="Pair"/>: one reference's rows of ix_reference_date.
     private sealed record WalkSource(string Table, Func<string, SqlParams, string> Where, string Tie, bool OneRange, bool Pair)
     {
         public static WalkSource Dates(string datePids) => new("ix_date", (d, _) => $"{d}.pid IN ({datePids})",
@@ -193,6 +193,9 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         if (sort.Count == 0 || sort[0].DatePids is not { } datePids || plan == SortPlan.SortDriverSet)
             return null;
         var (driverSet, driverCount) = (SqlFilter.LastDriverSet, SqlFilter.LastDriverCount);
+        // A driver set known to be small is sorted (as WalkPage would decide): no walk filter to build.
+        if (plan == SortPlan.Chosen && driverSet is not null && driverCount < SqlFilter.ProbeCap)
+            return null;
         var pair = PairFor(conditions, sort);
         var source = pair is null ? WalkSource.Dates(datePids) : WalkSource.Reference(pair);
         // Walking the pair's rows of one reference, each row has that reference: it need not be tested again.
@@ -208,7 +211,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         sort.Count == 0 || sort[0].DatePids is null ? null : conditions.OfType<ReferenceDateCondition>().FirstOrDefault(c => c.Pair.Date == sort[0].Code);
 
     /// <summary>
-    /// Reads the page by walking, or returns null rows when sorting the driver set costs less. The walk costs the page size
+    /// Reads the page by walking, or returns null when sorting the driver set costs less. The walk costs the page size
     /// divided by the share of matches among the walked rows; the driver set costs its size. Below <see cref="SqlFilter.ProbeCap"/>
     /// the driver set is cheap. Otherwise the walk is tried on its first <see cref="TrialWalkRows"/> rows: when they hold a
     /// page, that is the page. When not, their share of matches estimates the whole walk, which is taken only when its rows cost
@@ -221,7 +224,8 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     {
         if (walk is { Trial: true, DriverSet: { } driverSet })
         {
-            // Unknown only when the small sets alone were probed (SmallSetsOnly) and none was small: then the walk is tried first.
+            // Unknown when there was one candidate (nothing probed) or only small sets were probed and none was small:
+            // a pair walk is then tried first, a walk of the date index counts the driver first.
             var driverRows = walk.DriverCount ?? (walk.Source.Pair ? (long?)null : Count(connection, driverSet, filterParams, SqlFilter.ProbeCap));
             if (driverRows < SqlFilter.ProbeCap)
                 return null;
