@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Fhir.Server.Features.Resources;
+using Fhir.Server.Features.Security;
 using Fhir.Server.Search.Indexing;
 using Fhir.Server.Search.Extraction;
 using Identity.Audit;
@@ -34,25 +35,61 @@ public class AccessLogTests(IdentityFactory factory) : IClassFixture<IdentityFac
     }
 
     private static IEnumerable<string> Entities(IEnumerable<JsonElement> events) =>
-        events.SelectMany(e => e.GetProperty("entity").EnumerateArray()).Select(e => e.GetProperty("what").GetProperty("reference").GetString()!);
+        events.SelectMany(e => e.GetProperty("entity").EnumerateArray()).Where(e => e.TryGetProperty("what", out _))
+            .Select(e => e.GetProperty("what").GetProperty("reference").GetString()!);
+
+    private static IEnumerable<string> Queries(IEnumerable<JsonElement> events) =>
+        events.SelectMany(e => e.GetProperty("entity").EnumerateArray()).Where(e => e.TryGetProperty("query", out _))
+            .Select(e => Encoding.UTF8.GetString(e.GetProperty("query").GetBytesFromBase64()));
 
     [Fact]
-    public async Task Search_IsLoggedOncePerRequester_WithEveryPatientAndResourceItReturned()
+    public async Task Search_IsLoggedOncePerRequester_AsTheSearchAndThePatientsItReached()
     {
         var system = await factory.SystemTokenAsync();
-        var (status, bundle) = await Send(HttpMethod.Get, $"/fhir/Observation?patient={Pieter}&_count=100", system);
+        // A page size no other test asks for, so that this search is this test's own.
+        var (status, bundle) = await Send(HttpMethod.Get, $"/fhir/Observation?patient={Pieter}&_count=97", system);
         Assert.Equal(HttpStatusCode.OK, status);
         var returned = bundle.GetProperty("entry").EnumerateArray().Select(e => "Observation/" + e.GetProperty("resource").GetProperty("id").GetString()).ToList();
         Assert.NotEmpty(returned);
+        var self = bundle.GetProperty("link").EnumerateArray().Single(l => l.GetProperty("relation").GetString() == "self").GetProperty("url").GetString()!;
 
         var events = await AuditEvents(system, Pieter, "search-type");
-        var ours = events.Where(e => e.GetProperty("agent")[0].GetProperty("altId").GetString() == "his").ToList();
-        Assert.NotEmpty(ours);
-        Assert.All(ours, e => Assert.Equal("E", e.GetProperty("action").GetString()));
+        var ours = events.Where(e => e.GetProperty("agent")[0].GetProperty("altId").GetString() == "his"
+            && Queries([e]).Contains(self)).ToList();
+        var audit = Assert.Single(ours);
+        Assert.Equal("E", audit.GetProperty("action").GetString());
         Assert.Contains($"Patient/{Pieter}", Entities(ours));
-        Assert.All(returned, r => Assert.Contains(r, Entities(ours)));
-        // Aggregated: one event carries the whole page, not one event per resource.
-        Assert.True(ours.Count < returned.Count || returned.Count == 1, $"{ours.Count} events for {returned.Count} resources");
+        // IHE BALP's Query pattern: the search (role 24, Query) and the patient, not each Observation it returned.
+        var query = audit.GetProperty("entity").EnumerateArray().Single(e => e.TryGetProperty("query", out _));
+        Assert.Equal("24", query.GetProperty("role").GetProperty("code").GetString());
+        Assert.DoesNotContain(Entities(ours), r => r.StartsWith("Observation/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Aggregate_SplitsABigSearchOverEvents_EachNamingTheSearch_AndKeepsReadResources()
+    {
+        var log = factory.Get<AccessLog>();
+        var at = DateTimeOffset.Parse("2026-11-22T09:00:00Z");
+        const string query = "https://example.org/fhir/Appointment?actor=Practitioner/gp-1&date=ge2026-11-22";
+        var hits = Enumerable.Range(0, 250).Select(i => new FhirAccessRecord(
+            FhirInteraction.Search, "Appointment", $"a{i}", [$"p{i}"], Query: query)).ToList();
+        AccessLogEntry Entry(string interaction, IReadOnlyList<FhirAccessRecord> resources) =>
+            new(at, interaction == "read" ? "R" : "E", interaction, [], resources, "his", null, "systeem", null, null, "his");
+
+        var events = log.Aggregate([
+            Entry("search-type", hits),
+            Entry("read", [new(FhirInteraction.Read, "Observation", "o1", ["p1"])]),
+        ]);
+
+        var searches = events.Where(e => e.Interaction == "search-type").ToList();
+        Assert.Equal(2, searches.Count);
+        Assert.All(searches, e => Assert.True(e.EntityCount <= AccessLog.MaxEntities));
+        Assert.All(searches, e => Assert.Equal([query], e.QueriesInOrder));
+        Assert.All(searches, e => Assert.Empty(e.Resources));
+        Assert.Equal(Enumerable.Range(0, 250).Select(i => $"p{i}"), searches.SelectMany(e => e.PatientsInOrder));
+        var read = Assert.Single(events, e => e.Interaction == "read");
+        Assert.Equal(["Observation/o1"], read.ResourcesInOrder);
+        Assert.Empty(read.Queries);
     }
 
     [Fact]
@@ -182,6 +219,7 @@ public class AccessLogTests(IdentityFactory factory) : IClassFixture<IdentityFac
             DateTimeOffset.Parse("2026-11-22T09:15:00.123Z"));
         access.Add(DateTimeOffset.Parse("2026-11-22T09:15:01.456Z"), "patient-sophie-de-jong", "Observation/lengte-sophie");
         access.Add(DateTimeOffset.Parse("2026-11-22T09:15:02.789Z"), "patient-sophie-de-jong", "Patient/patient-sophie-de-jong");
+        access.AddQuery("https://example.org/fhir/Observation?patient=patient-sophie-de-jong&category=laboratory");
         var json = AuditEventDocument.Write(access, "0193a7c2-0000-7000-8000-000000000001", DateTimeOffset.Parse("2026-11-22T09:15:03Z"));
         using var document = JsonDocument.Parse(json);
 

@@ -46,8 +46,12 @@ public class AccessLogDurabilityTests
                 var bundle = JsonDocument.Parse(await client.GetStringAsync($"/fhir/AuditEvent?subtype={subtype}&_count=1000")).RootElement;
                 foreach (var entry in bundle.TryGetProperty("entry", out var entries) ? entries.EnumerateArray() : Enumerable.Empty<JsonElement>())
                 {
+                    // Entities without "what" are the searches themselves (IHE BALP's Query pattern).
                     foreach (var entity in entry.GetProperty("resource").GetProperty("entity").EnumerateArray())
-                        logged.Add(entity.GetProperty("what").GetProperty("reference").GetString()!);
+                    {
+                        if (entity.TryGetProperty("what", out var what))
+                            logged.Add(what.GetProperty("reference").GetString()!);
+                    }
                 }
                 Assert.All(patients, id => Assert.Contains($"Patient/{id}", logged));
             }

@@ -145,18 +145,19 @@ public sealed class FhirSearch(
 
         if (ReadsPending(builder, request))
             pending.SettleAsync().GetAwaiter().GetResult();
+        var self = input.Path + (input.Arguments.Count == 0 ? "" : "?" + Query(input.Arguments));
         var page = WithReader(c =>
         {
             var result = executor.Execute(c, types, conditions, request, restriction);
             var hits = result.Matches.Concat(result.Included).ToList();
             var patients = executor.Load(c, hits, withPatients: access is not null);
             if (access is not null)
-                Record(access, hits, patients);
+                Record(access, hits, patients, self);
             return result;
         });
         var query = Query(request.Arguments);
         var links = new SearchBundleWriter.Links(
-            Self: input.Path + (input.Arguments.Count == 0 ? "" : "?" + Query(input.Arguments)),
+            Self: self,
             Next: page.NextCursor is null ? null : input.Path + "?" + Append(query, "_cursor=" + page.NextCursor),
             Previous: page.PreviousCursor is null ? null : input.Path + "?" + Append(query, "_cursor=" + page.PreviousCursor),
             First: input.Path + (query.Length == 0 ? "" : "?" + query));
@@ -174,13 +175,16 @@ public sealed class FhirSearch(
                 ? PendingReferences.Types.Contains(target)
                 : registry.Find(i.SourceType, i.Param)?.Target.Any(PendingReferences.Types.Contains) == true));
 
-    /// <summary>Hands every hit that is in a patient's compartment to the access log, with its patients.</summary>
-    private static void Record(FhirAccessJournal access, List<SearchHit> hits, Dictionary<long, List<string>> patients)
+    /// <summary>
+    /// Hands every hit that is in a patient's compartment to the access log, with its patients and the search
+    /// that found it (<paramref name="query"/>, the request as understood: the Bundle's self link).
+    /// </summary>
+    private static void Record(FhirAccessJournal access, List<SearchHit> hits, Dictionary<long, List<string>> patients, string query)
     {
         foreach (var hit in hits)
         {
             if (patients.TryGetValue(hit.Rid, out var own))
-                access.Add(new FhirAccessRecord(FhirInteraction.Search, hit.Type, hit.Id, own));
+                access.Add(new FhirAccessRecord(FhirInteraction.Search, hit.Type, hit.Id, own, Query: query));
         }
     }
 

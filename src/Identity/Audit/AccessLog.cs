@@ -35,9 +35,10 @@ public sealed record AccessLogEntry(
 /// The access log (NEN 7513): every allowed access to patient data ends up in a FHIR AuditEvent.
 /// Requests only queue an entry; a background writer drains the queue, folds the entries of one drain
 /// by requester (who, role, organisation, on whose behalf, client, action) into one AuditEvent per
-/// requester with one entity per patient and per resource (at most <see cref="MaxEntities"/>, with the
-/// period the accesses span), and writes them through a lean path: the AuditEvents are generated here
-/// (<see cref="AuditEventDocument"/>), so they are not validated again, and only the search parameters
+/// requester with one entity per patient, per resource read or written and per search (at most
+/// <see cref="MaxEntities"/>, with the period the accesses span), and writes them through a lean path:
+/// the AuditEvents are generated here (<see cref="AuditEventDocument"/>), so they are not validated
+/// again, and only the search parameters
 /// in <see cref="AuditEventDocument.IndexedParameters"/> are indexed. The patient's own view
 /// (<see cref="For"/>) reads the same AuditEvents through their entity index, so nothing is written twice.
 /// Their reference rows (a different patient per entity, so a random place in the index each) wait in
@@ -201,7 +202,7 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
     }
 
     /// <summary>Folds the entries by requester and action into AuditEvents of at most <see cref="MaxEntities"/> entities.</summary>
-    private List<AuditEventDocument.Access> Aggregate(List<AccessLogEntry> batch)
+    internal List<AuditEventDocument.Access> Aggregate(List<AccessLogEntry> batch)
     {
         var open = new Dictionary<AuditEventDocument.Requester, AuditEventDocument.Access>();
         var done = new List<AuditEventDocument.Access>();
@@ -219,19 +220,25 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
                 access = Add(open, done, key, access, entry.When, patient, null);
             foreach (var resource in entry.Resources)
             {
-                var reference = resource.Type + "/" + resource.Id;
+                // A search's results are logged as the search and the patients it reached (IHE BALP's Query pattern):
+                // the resources themselves follow from the search, and listing each would make the log several
+                // times larger than the patients it names.
+                var reference = resource.Query is null ? resource.Type + "/" + resource.Id : null;
                 foreach (var patient in PatientsOf(resource))
-                    access = Add(open, done, key, access, entry.When, patient, reference);
+                    access = Add(open, done, key, access, entry.When, patient, reference, resource.Query);
             }
         }
         return done.Where(a => a.Patients.Count > 0).ToList();
     }
 
+    /// <summary>Adds a patient with the resource or search it was reached through; an event that is full is continued in a new one.</summary>
     private static AuditEventDocument.Access Add(Dictionary<AuditEventDocument.Requester, AuditEventDocument.Access> open,
         List<AuditEventDocument.Access> done, AuditEventDocument.Requester key, AuditEventDocument.Access access,
-        DateTimeOffset when, string patient, string? reference)
+        DateTimeOffset when, string patient, string? reference, string? query = null)
     {
-        var needed = (access.Patients.ContainsKey(patient) ? 0 : 1) + (reference is null || access.Resources.Contains(reference) ? 0 : 1);
+        var needed = (access.Patients.ContainsKey(patient) ? 0 : 1)
+            + (reference is null || access.Resources.Contains(reference) ? 0 : 1)
+            + (query is null || access.Queries.Contains(query) ? 0 : 1);
         if (needed > 0 && access.EntityCount + needed > MaxEntities)
         {
             access = new AuditEventDocument.Access(key, when);
@@ -239,6 +246,8 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
             done.Add(access);
         }
         access.Add(when, patient, reference);
+        if (query is not null)
+            access.AddQuery(query);
         return access;
     }
 

@@ -46,10 +46,22 @@ public static class AuditEventDocument
 
         public HashSet<string> Resources { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>The searches (as requested) whose results this event covers, each once.</summary>
+        public HashSet<string> Queries { get; } = new(StringComparer.Ordinal);
+
         private readonly List<string> _resourceOrder = [];
         private readonly List<string> _patientOrder = [];
+        private readonly List<string> _queryOrder = [];
 
-        public int EntityCount => Patients.Count + Resources.Count;
+        public int EntityCount => Patients.Count + Resources.Count + Queries.Count;
+
+        public void AddQuery(string query)
+        {
+            if (Queries.Add(query))
+                _queryOrder.Add(query);
+        }
+
+        public IEnumerable<string> QueriesInOrder => _queryOrder;
 
         public void Add(DateTimeOffset when, string patient, string? reference)
         {
@@ -176,6 +188,14 @@ public static class AuditEventDocument
                 w.WriteString("reference", resource);
                 w.WriteEndObject();
                 WriteCoding(w, "type", "http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object", asConcept: false);
+                w.WriteEndObject();
+            }
+            foreach (var query in access.QueriesInOrder)
+            {
+                w.WriteStartObject();
+                WriteCoding(w, "type", "http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object", asConcept: false);
+                WriteCoding(w, "role", "http://terminology.hl7.org/CodeSystem/object-role", "24", "Query", asConcept: false);
+                w.WriteBase64String("query", System.Text.Encoding.UTF8.GetBytes(query));
                 w.WriteEndObject();
             }
             w.WriteEndArray();

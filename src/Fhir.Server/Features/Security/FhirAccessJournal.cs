@@ -7,8 +7,11 @@ namespace Fhir.Server.Features.Security;
 /// One resource a request served or changed, for the access log. <see cref="Patients"/> are the
 /// patients whose record it belongs to when the door already knows them (search reads them from the
 /// index); null leaves it to the access log to derive them from <see cref="Json"/> off the request path.
+/// <see cref="Query"/> is the FHIR search that returned it, if it came from one: the access log then records
+/// the search and the patients it reached rather than each resource (IHE BALP's Query pattern).
 /// </summary>
-public sealed record FhirAccessRecord(FhirInteraction Interaction, string Type, string Id, IReadOnlyCollection<string>? Patients, ReadOnlyMemory<byte> Json = default);
+public sealed record FhirAccessRecord(FhirInteraction Interaction, string Type, string Id, IReadOnlyCollection<string>? Patients,
+    ReadOnlyMemory<byte> Json = default, string? Query = null);
 
 /// <summary>
 /// What one /fhir request touched beyond the single resource <see cref="FhirAccessFilter"/> authorised
