@@ -7,7 +7,7 @@ using Fhir.Load;
 
 // Usage:
 //   Fhir.Load load  --base http://127.0.0.1:5181/fhir --from 0 --to 100000 [--patients-per-bundle 32] [--concurrency 4] [--ids ids.txt] [--server-pid PID]
-//   Fhir.Load query --base http://127.0.0.1:5181/fhir --ids ids.txt [--clients 16] [--seconds 20] [--server-pid PID] [--seconds-per-kind 4] [--warmup 3] [--only 2,3]
+//   Fhir.Load query --base http://127.0.0.1:5181/fhir --ids ids.txt [--clients 16] [--seconds 20] [--server-pid PID] [--seconds-per-kind 4] [--warmup 30] [--only 2,3]
 // A bearer token is taken from FHIR_TOKEN when the server asks for one.
 var options = Options.Parse(args);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
@@ -152,8 +152,18 @@ static async Task<int> Query(HttpClient http, Options options)
     // this process's CPU time per request are the comparable figures (from /proc/PID/stat, as bench/fhir/run.sh).
     // --only 2,3 runs just those kinds (0-based, as listed), for profiling one query shape.
     var selected = options.Get("only", "") is { Length: > 0 } only ? only.Split(',').Select(int.Parse).ToArray() : Enumerable.Range(0, kinds.Length).ToArray();
-    // Untimed warm-up (JIT, caches) so that the first figure is not the cost of starting.
-    await RunMix(http, kinds, selected, clients, options.Int("warmup", 3), serverPid);
+    // Warm-up before the timed mix, in 10 s slices whose throughput is printed: on this 2-core machine the server's
+    // JIT (tiered, with dynamic PGO) needs about 30 s of searching to reach its steady speed, and the first seconds
+    // run at a third of it (bench/RESULTS.md, session 6). The figures below are the steady state that follows.
+    var warmup = options.Int("warmup", 30);
+    var slices = new List<string>();
+    for (var done = 0; done < warmup; done += 10)
+    {
+        var slice = await RunMix(http, kinds, selected, clients, Math.Min(10, warmup - done), serverPid);
+        slices.Add($"{slice.Throughput:N0}/s");
+    }
+    if (slices.Count > 0)
+        Console.WriteLine($"warm-up ({warmup} s, 10 s slices): {string.Join(", ", slices)}");
     var mix = await RunMix(http, kinds, selected, clients, seconds, serverPid);
     Console.WriteLine($"| query ({clients} clients, {seconds} s) | requests | p50 ms | p95 ms |");
     Console.WriteLine("|---|---|---|---|");

@@ -8,6 +8,7 @@
 #   KEEP_DB=DIR   after each size, copy the database and ids to DIR/<size>/ (to rerun queries without a reload)
 #   REUSE_DB=DIR  skip the load: copy DIR's portal.db* and ids.txt (made by KEEP_DB) and only run the mix
 #   SECONDS_PER_KIND=N  seconds of each single-kind run (default 4; 0 skips them)
+#   WARMUP_SECONDS=N    searching before the timed mix (default 30: the JIT's warm-up; its throughput is printed)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 sizes="${SIZES:-10000 100000}"
@@ -55,6 +56,6 @@ for size in $sizes; do
   fi
   echo "== query mix at $size patients (16 clients, ${seconds}s; load average $(cut -d' ' -f1-3 /proc/loadavg))"
   dotnet "$work/load/Fhir.Load.dll" query --base "http://127.0.0.1:$port/fhir" --ids "$work/ids.txt" --clients 16 --seconds "$seconds" \
-    --server-pid "$host_pid" --seconds-per-kind "$per_kind"
+    --server-pid "$host_pid" --seconds-per-kind "$per_kind" --warmup "${WARMUP_SECONDS:-30}"
   echo "load average after the mix: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
