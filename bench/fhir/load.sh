@@ -5,7 +5,7 @@
 # in SIZES (patients, cumulative). Usage: SIZES="10000 100000" bench/fhir/load.sh
 # Every mix prints per-query p50/p95, server and client CPU per request (overall and per query kind, from
 # short single-kind runs), the load average and the database size.
-#   KEEP_DB=DIR   after each size, copy the database and ids to DIR/<size>/ (to rerun queries without a reload)
+#   KEEP_DB=DIR   after each size, copy the database (sqlite3 .backup) and ids to DIR/<size>/ (to rerun queries without a reload)
 #   REUSE_DB=DIR  skip the load: copy DIR's portal.db* and ids.txt (made by KEEP_DB) and only run the mix
 #   SECONDS_PER_KIND=N  seconds of each single-kind run (default 4; 0 skips them)
 #   WARMUP_SECONDS=N    searching before the timed mix (default 30: the JIT's warm-up; its throughput is printed)
@@ -20,6 +20,10 @@ host_pid=""
 cleanup() { [ -n "$host_pid" ] && { kill "$host_pid" 2>/dev/null || true; wait "$host_pid" 2>/dev/null || true; }; rm -rf "$work"; }
 trap cleanup EXIT
 
+if [ -n "${KEEP_DB:-}" ] && ! command -v sqlite3 >/dev/null; then
+  echo "KEEP_DB copies the database with the sqlite3 command: apt-get install sqlite3" >&2
+  exit 1
+fi
 echo "== building Release (Portal.Host, Fhir.Load)"
 dotnet publish "$repo/src/Portal.Host" -c Release -o "$work/host" -nologo -v q >/dev/null
 dotnet publish "$repo/bench/Fhir.Load" -c Release -o "$work/load" -nologo -v q >/dev/null
@@ -48,10 +52,22 @@ for size in $sizes; do
   resources=$(( size * 31 ))
   db_bytes=$(du -cb "$work"/portal.db* | tail -1 | cut -f1)
   echo "database: $(( db_bytes / 1048576 )) MiB for ~$resources resources = $(( db_bytes / resources )) bytes per resource (with history, indexes and the access log)"
+  if [ -z "${REUSE_DB:-}" ]; then
+    # The load leaves background work: the access log's index rows of every created resource are merged into the
+    # index after it (PendingReferences), and the WAL is checkpointed. Searches are measured once the server is idle.
+    waited=0
+    while [ "$waited" -lt 600 ]; do
+      t0=$(awk '{print $14+$15}' "/proc/$host_pid/stat"); sleep 2; t1=$(awk '{print $14+$15}' "/proc/$host_pid/stat")
+      waited=$((waited + 2))
+      [ $((t1 - t0)) -lt 40 ] && break   # under 20% of one core over 2 s (100 ticks/s)
+    done
+    echo "server idle ${waited} s after the load (merging the access log's index rows of the load, checkpointing)"
+  fi
   if [ -n "${KEEP_DB:-}" ]; then
     mkdir -p "$KEEP_DB/$size"
-    sqlite3 "$work/portal.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null 2>&1 || true
-    cp "$work"/portal.db* "$work/ids.txt" "$KEEP_DB/$size/"
+    # The online backup reads one snapshot, so the copy is consistent even while the server writes.
+    sqlite3 "$work/portal.db" ".backup '$KEEP_DB/$size/portal.db'"
+    cp "$work/ids.txt" "$KEEP_DB/$size/"
     echo "kept a copy in $KEEP_DB/$size"
   fi
   echo "== query mix at $size patients (16 clients, ${seconds}s; load average $(cut -d' ' -f1-3 /proc/loadavg))"
