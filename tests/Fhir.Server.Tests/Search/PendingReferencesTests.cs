@@ -66,86 +66,51 @@ public class PendingReferencesTests(FhirServerFactory factory) : IClassFixture<F
         Assert.Equal(3, indexedAfter);
     }
 
-    private static List<PendingReferences.Row> Waiting(SqliteConnection connection, string id)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT x.pid, x.ref_id, x.ref_type, x.rid FROM ix_reference_pending x JOIN search_resource r ON r.rid = x.rid
-            WHERE r.type = 'AuditEvent' AND r.id = $id
-            """;
-        command.Parameters.AddWithValue("$id", id);
-        using var reader = command.ExecuteReader();
-        var rows = new List<PendingReferences.Row>();
-        while (reader.Read())
-            rows.Add(new PendingReferences.Row(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
-        return rows;
-    }
-
     [Fact]
-    public async Task MergeRound_UpToARid_MovesThoseRows_AndLeavesLaterOnesWaiting()
-    {
-        var store = factory.Services.GetRequiredService<IResourceStore>();
-        var pending = factory.Services.GetRequiredService<PendingReferences>();
-        // The background merge may take the rows first (every 10 s): then the scenario runs again with new ones.
-        for (var attempt = 0; ; attempt++)
-        {
-            await pending.SettleAsync();
-            var (first, second) = ($"pending-round-{attempt}-0", $"pending-round-{attempt}-1");
-            await Write(first, id: first);
-            await Write(second, id: second);
-            var upTo = await store.WriteAsync(session =>
-            {
-                using var rid = session.Connection.CreateCommand();
-                rid.CommandText = $"SELECT rid FROM search_resource WHERE type = 'AuditEvent' AND id = '{first}'";
-                return (long)rid.ExecuteScalar()!;
-            });
-
-            var read = await pending.MergeRoundAsync(upTo, TimeSpan.Zero, CancellationToken.None);
-            var (moved, stillWaiting, later) = await store.WriteAsync(session =>
-            {
-                var connection = (SqliteConnection)session.Connection;
-                return (Count(connection, "ix_reference", first), Count(connection, "ix_reference_pending", first),
-                    Count(connection, "ix_reference_pending", second));
-            });
-            if (read == 0 && attempt < 3)
-                continue;
-            Assert.Equal(3, read);
-            Assert.Equal(3, moved);
-            Assert.Equal(0, stillWaiting);
-            Assert.Equal(3, later);
-            return;
-        }
-    }
-
-    [Fact]
-    public async Task MergeRound_ARowGoneFromTheWaitingList_IsNotInserted_AndANewRowStaysUntilTheIndexHasIt()
+    public async Task Merge_TakesTheOldestResourcesFirst_AtMostAboutMaxRows()
     {
         var store = factory.Services.GetRequiredService<IResourceStore>();
         var service = factory.Services.GetRequiredService<ResourceService>();
-        using var document = JsonDocument.Parse(AuditEvent("pending-gone"));
-        var validated = service.Validate(document.RootElement, "AuditEvent");
-        // One unit of work, so the background merge cannot run in between.
-        var (inserted, indexed, deletedBefore, deletedAfter, waiting) = await store.WriteAsync(session =>
+        var (first, merged, rest) = await store.WriteAsync(session =>
         {
             var connection = (SqliteConnection)session.Connection;
-            service.CreateIn(session, validated, "pending-gone");
-            var rows = Waiting(connection, "pending-gone");
-            // As if the AuditEvent had been deleted after the round read its rows: the round inserts nothing of it.
-            var ghost = rows[0] with { RefId = "deleted-meanwhile" };
-            var inserted = PendingReferences.Insert(connection, [ghost]);
-            var indexed = Count(connection, "ix_reference", "pending-gone");
-            // Rows the index does not have yet (a reindex meanwhile) stay on the waiting list; merged ones leave it.
-            var rid = rows[0].Rid;
-            var deletedBefore = PendingReferences.DeleteMerged(connection, rid, rid);
-            PendingReferences.Insert(connection, rows);
-            var deletedAfter = PendingReferences.DeleteMerged(connection, rid, rid);
-            return (inserted, indexed, deletedBefore, deletedAfter, Count(connection, "ix_reference_pending", "pending-gone"));
+            PendingReferences.Settle(connection);
+            for (var i = 0; i < 3; i++)
+            {
+                using var document = JsonDocument.Parse(AuditEvent($"pending-chunk-{i}"));
+                service.CreateIn(session, service.Validate(document.RootElement, "AuditEvent"), $"pending-chunk-{i}");
+            }
+            // 4 rows asked: the second AuditEvent's rows all go along (rows of one resource stay together).
+            var moved = PendingReferences.Merge(connection, 4);
+            return (Count(connection, "ix_reference", "pending-chunk-0"), moved, Count(connection, "ix_reference_pending", "pending-chunk-2"));
         });
-        Assert.Equal(0, inserted);
-        Assert.Equal(0, indexed);
-        Assert.Equal(0, deletedBefore);
-        Assert.Equal(3, deletedAfter);
-        Assert.Equal(0, waiting);
+        Assert.Equal(3, first);
+        Assert.Equal(6, merged);
+        Assert.Equal(3, rest);
+    }
+
+    [Fact]
+    public async Task Merge_UpToARid_LeavesLaterRowsWaiting()
+    {
+        var store = factory.Services.GetRequiredService<IResourceStore>();
+        var service = factory.Services.GetRequiredService<ResourceService>();
+        var (moved, first, second) = await store.WriteAsync(session =>
+        {
+            var connection = (SqliteConnection)session.Connection;
+            PendingReferences.Settle(connection);
+            for (var i = 0; i < 2; i++)
+            {
+                using var document = JsonDocument.Parse(AuditEvent($"pending-upto-{i}"));
+                service.CreateIn(session, service.Validate(document.RootElement, "AuditEvent"), $"pending-upto-{i}");
+            }
+            using var rid = connection.CreateCommand();
+            rid.CommandText = "SELECT rid FROM search_resource WHERE type = 'AuditEvent' AND id = 'pending-upto-0'";
+            var merged = PendingReferences.Merge(connection, int.MaxValue, (long)rid.ExecuteScalar()!);
+            return (merged, Count(connection, "ix_reference", "pending-upto-0"), Count(connection, "ix_reference_pending", "pending-upto-1"));
+        });
+        Assert.Equal(3, moved);
+        Assert.Equal(3, first);
+        Assert.Equal(3, second);
     }
 
     /// <summary>AuditEvents are the server's own record (REST clients may not write them), so the tests write them as the access log does: through the store.</summary>

@@ -9,12 +9,10 @@ namespace Fhir.Server.Search.Indexing;
 /// <summary>
 /// The reference index rows of new resources of <see cref="Types"/> wait in <c>ix_reference_pending</c>
 /// (appended in rid order, so a commit adds them to one or two pages) and are moved into <c>ix_reference</c>
-/// every <see cref="Interval"/>. The access log writes an AuditEvent naming a different patient per entity for
-/// every few reads; put straight into <c>ix_reference</c> each of those rows lands on its own page and every
-/// group commit rewrites thousands of pages. A merge round reads up to <see cref="RoundRows"/> waiting rows at
-/// once, sorts them by key and inserts them in key order, <see cref="ChunkRows"/> neighbouring keys per write:
-/// the rows of one patient share a page, and a write touches a run of neighbouring pages instead of pages all
-/// over the index.
+/// every <see cref="Interval"/>, sorted by key, at most <see cref="ChunkRows"/> per write. The access log
+/// writes an AuditEvent naming a different patient per entity for every few reads; put straight into
+/// <c>ix_reference</c> each of those rows lands on its own page and every group commit rewrites thousands
+/// of pages. Merged in key order, the rows of one patient share a page.
 /// Nothing is lost: the rows are in the database from the first commit. Searches see them: a search
 /// that reads the index rows of a pending type merges what waits first (<see cref="SettleAsync"/>).
 /// </summary>
@@ -31,15 +29,12 @@ public sealed class PendingReferences(SqliteResourceStore store, ILogger<Pending
     /// </summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
-    /// <summary>Most rows read and sorted for one round (the oldest first): about 30 MB while a round runs.</summary>
-    public const int RoundRows = 250_000;
-
     /// <summary>Most rows moved in one write, so that other writers never wait long behind a merge.</summary>
     public const int ChunkRows = 5_000;
 
     /// <summary>
-    /// Pause between the writes of a background round: a round of a busy interval's rows is a second or so of one
-    /// core's time, and spread out it does not show in the requests' tail latency.
+    /// Pause between the chunks of a background merge: a merge of a busy interval's rows is tens of milliseconds
+    /// of one core's time, and spread out it does not show in the requests' tail latency.
     /// </summary>
     public static readonly TimeSpan ChunkPause = TimeSpan.FromMilliseconds(20);
 
@@ -58,102 +53,34 @@ public sealed class PendingReferences(SqliteResourceStore store, ILogger<Pending
                 return;
             last = max;
         }
-        while (await MergeRoundAsync(last, TimeSpan.Zero, ct) > 0)
+        while (await store.WriteAsync(session => Merge((SqliteConnection)session.Connection, ChunkRows, last), ct) > 0)
         {
         }
     }
 
     /// <summary>Moves every waiting row, inside a write transaction already open on <paramref name="connection"/>.</summary>
-    public static void Settle(SqliteConnection connection)
+    public static void Settle(SqliteConnection connection) => Merge(connection, int.MaxValue);
+
+    /// <summary>
+    /// Moves up to <paramref name="maxRows"/> of the oldest waiting rows (whole resources, none after
+    /// <paramref name="lastRid"/>) into <c>ix_reference</c>, in key order. Returns the number of rows taken off the waiting list.
+    /// </summary>
+    public static int Merge(SqliteConnection connection, int maxRows, long lastRid = long.MaxValue)
     {
+        using var last = connection.CreateCommand();
+        last.CommandText = "SELECT rid FROM ix_reference_pending ORDER BY rid LIMIT 1 OFFSET $n";
+        last.Parameters.AddWithValue("$n", maxRows - 1L);
+        var upTo = Math.Min(last.ExecuteScalar() is long rid ? rid : long.MaxValue, lastRid);
         using var move = connection.CreateCommand();
         move.CommandText = """
             INSERT OR IGNORE INTO ix_reference (pid, ref_id, ref_type, rid)
-            SELECT pid, ref_id, ref_type, rid FROM ix_reference_pending ORDER BY pid, ref_id, ref_type, rid;
-            DELETE FROM ix_reference_pending;
+            SELECT pid, ref_id, ref_type, rid FROM ix_reference_pending WHERE rid <= $upTo ORDER BY pid, ref_id, ref_type, rid
             """;
+        move.Parameters.AddWithValue("$upTo", upTo);
         move.ExecuteNonQuery();
-    }
-
-    internal readonly record struct Row(long Pid, string RefId, string RefType, long Rid);
-
-    /// <summary>
-    /// One round: reads the oldest waiting rows (up to <see cref="RoundRows"/>, whole resources, none after
-    /// <paramref name="lastRid"/>) in key order, inserts them chunk by chunk, then takes the rows now in the index off
-    /// the waiting list. Returns the number of rows read (0: nothing up to <paramref name="lastRid"/> waits).
-    /// Between the writes others may change the rows: a row deleted meanwhile is not inserted (only rows still waiting
-    /// are); a row of an update or reindex meanwhile stays waiting for the next round unless the index has it.
-    /// </summary>
-    internal async Task<int> MergeRoundAsync(long lastRid, TimeSpan pause, CancellationToken ct)
-    {
-        var rows = new List<Row>();
-        using (var connection = store.OpenConnection())
-        {
-            using var last = connection.CreateCommand();
-            last.CommandText = "SELECT rid FROM ix_reference_pending ORDER BY rid LIMIT 1 OFFSET $n";
-            last.Parameters.AddWithValue("$n", RoundRows - 1L);
-            var upTo = Math.Min(last.ExecuteScalar() is long rid ? rid : long.MaxValue, lastRid);
-            using var read = connection.CreateCommand();
-            read.CommandText = """
-                SELECT pid, ref_id, ref_type, rid FROM ix_reference_pending WHERE rid <= $upTo ORDER BY pid, ref_id, ref_type, rid
-                """;
-            read.Parameters.AddWithValue("$upTo", upTo);
-            using var reader = read.ExecuteReader();
-            while (reader.Read())
-                rows.Add(new Row(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
-        }
-        if (rows.Count == 0)
-            return 0;
-        for (var i = 0; i < rows.Count; i += ChunkRows)
-        {
-            var chunk = rows.GetRange(i, Math.Min(ChunkRows, rows.Count - i));
-            await store.WriteAsync(session => Insert((SqliteConnection)session.Connection, chunk), ct);
-            if (pause > TimeSpan.Zero)
-                await Task.Delay(pause, ct);
-        }
-        var rids = rows.Select(r => r.Rid).Order().ToArray();
-        for (var i = 0; i < rids.Length; i += ChunkRows)
-        {
-            var (from, to) = (rids[i], rids[Math.Min(i + ChunkRows, rids.Length) - 1]);
-            await store.WriteAsync(session => DeleteMerged((SqliteConnection)session.Connection, from, to), ct);
-        }
-        return rows.Count;
-    }
-
-    /// <summary>Inserts the rows that still wait; returns how many the index did not have.</summary>
-    internal static int Insert(SqliteConnection connection, List<Row> chunk)
-    {
-        using var insert = connection.CreateCommand();
-        insert.CommandText = """
-            INSERT OR IGNORE INTO ix_reference (pid, ref_id, ref_type, rid)
-            SELECT $pid, $ref, $type, $rid
-            WHERE EXISTS (SELECT 1 FROM ix_reference_pending WHERE rid = $rid AND pid = $pid AND ref_id = $ref AND ref_type = $type)
-            """;
-        var pid = insert.Parameters.Add("$pid", SqliteType.Integer);
-        var reference = insert.Parameters.Add("$ref", SqliteType.Text);
-        var type = insert.Parameters.Add("$type", SqliteType.Text);
-        var rid = insert.Parameters.Add("$rid", SqliteType.Integer);
-        insert.Prepare();
-        var inserted = 0;
-        foreach (var row in chunk)
-        {
-            (pid.Value, reference.Value, type.Value, rid.Value) = (row.Pid, row.RefId, row.RefType, row.Rid);
-            inserted += insert.ExecuteNonQuery();
-        }
-        return inserted;
-    }
-
-    /// <summary>Takes waiting rows of rids <paramref name="from"/>..<paramref name="to"/> off the list once the index has them.</summary>
-    internal static int DeleteMerged(SqliteConnection connection, long from, long to)
-    {
         using var delete = connection.CreateCommand();
-        delete.CommandText = """
-            DELETE FROM ix_reference_pending WHERE rid BETWEEN $from AND $to AND EXISTS (
-                SELECT 1 FROM ix_reference x WHERE x.pid = ix_reference_pending.pid AND x.ref_id = ix_reference_pending.ref_id
-                    AND x.ref_type = ix_reference_pending.ref_type AND x.rid = ix_reference_pending.rid)
-            """;
-        delete.Parameters.AddWithValue("$from", from);
-        delete.Parameters.AddWithValue("$to", to);
+        delete.CommandText = "DELETE FROM ix_reference_pending WHERE rid <= $upTo";
+        delete.Parameters.AddWithValue("$upTo", upTo);
         return delete.ExecuteNonQuery();
     }
 
@@ -181,10 +108,11 @@ public sealed class PendingReferences(SqliteResourceStore store, ILogger<Pending
             {
                 try
                 {
-                    // A full round may leave more waiting: go on until a round takes what is left.
+                    // One chunk per write: other writers queue between them.
                     while (!stoppingToken.IsCancellationRequested && HasRows()
-                        && await MergeRoundAsync(long.MaxValue, ChunkPause, stoppingToken) >= RoundRows)
+                        && await store.WriteAsync(session => Merge((SqliteConnection)session.Connection, ChunkRows), stoppingToken) >= ChunkRows)
                     {
+                        await Task.Delay(ChunkPause, stoppingToken);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
