@@ -38,8 +38,8 @@ public sealed record AccessLogEntry(
 /// requester with one entity per patient, per resource read or written and per search (at most
 /// <see cref="MaxEntities"/>, with the period the accesses span), and writes them through a lean path:
 /// the AuditEvents are generated here (<see cref="AuditEventDocument"/>), so they are not validated
-/// again, and only the search parameters
-/// in <see cref="AuditEventDocument.IndexedParameters"/> are indexed. The patient's own view
+/// again, and only the search parameters in <see cref="AuditEventDocument.IndexedParameters"/> are
+/// indexed. The patient's own view
 /// (<see cref="For"/>) reads the same AuditEvents through their entity index, so nothing is written twice.
 /// Their reference rows (a different patient per entity, so a random place in the index each) wait in
 /// <see cref="PendingReferences"/> and are merged into the index in key order every few seconds.
