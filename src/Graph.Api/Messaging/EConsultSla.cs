@@ -24,12 +24,13 @@ public sealed class EConsultSla(MessagingService messaging, PortalState state, T
     {
         var now = time.GetUtcNow();
         var today = Instant.FromDateTimeOffset(now).InZone(DutchCalendar.Amsterdam).Date;
+        var watermark = state.OverdueWatermark();
         var waiting = await messaging.OpenThreadsAsync(state.FollowUpThreadIds(), ct);
         var overdue = waiting.Where(t => MessagingService.IsOverdue(t, today)).ToList();
         var practices = await messaging.OrganizationsOfAsync(overdue.Select(t => t.PatientId).ToList(), ct);
         var (marked, resolved) = state.SyncOverdue(overdue
             .Select(t => (t.Id, MessagingService.DueDate(t)!.Value, practices.GetValueOrDefault(t.PatientId)))
-            .ToList(), now);
+            .ToList(), now, watermark);
         return new SlaRun(waiting.Count, overdue.Count, marked, resolved);
     }
 }

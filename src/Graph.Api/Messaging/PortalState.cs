@@ -119,11 +119,20 @@ public sealed class PortalState(PortalDb db, TimeProvider time)
             r => r.GetString(0), ("@o", organizationId));
 
     /// <summary>
-    /// Records the threads past their due date at <paramref name="at"/> and resolves earlier marks that are no longer among
-    /// them, in one transaction. Running it again with the same input changes nothing.
+    /// The newest overdue mark so far. A watch run takes it before it reads the threads, and resolves only marks up to it:
+    /// a mark made meanwhile by another run (another jobs instance, or a run started by hand) saw newer threads than this
+    /// run did, so this run's list cannot show that it is resolved.
+    /// </summary>
+    public long OverdueWatermark() =>
+        db.Query("SELECT coalesce(max(rowid), 0) FROM portal_econsult_overdue", r => r.GetInt64(0)).First();
+
+    /// <summary>
+    /// Records the threads past their due date at <paramref name="at"/> and resolves the marks up to
+    /// <paramref name="watermark"/> that are no longer among them, in one transaction. Running it again with the same
+    /// input changes nothing.
     /// </summary>
     /// <returns>How many threads became overdue and how many marks were resolved by this call.</returns>
-    public (int Marked, int Resolved) SyncOverdue(IReadOnlyList<(string ThreadId, LocalDate DueDate, string? OrganizationId)> overdue, DateTimeOffset at)
+    public (int Marked, int Resolved) SyncOverdue(IReadOnlyList<(string ThreadId, LocalDate DueDate, string? OrganizationId)> overdue, DateTimeOffset at, long watermark)
     {
         var now = PortalDb.Time(at);
         using var connection = db.Open();
@@ -138,7 +147,7 @@ public sealed class PortalState(PortalDb db, TimeProvider time)
         }
         var current = overdue.Select(o => (o.ThreadId, LocalDatePattern.Iso.Format(o.DueDate))).ToHashSet();
         var open = new List<(string, string)>();
-        using (var command = PortalDb.Command(connection, "SELECT thread_id, due_date FROM portal_econsult_overdue WHERE resolved_utc IS NULL"))
+        using (var command = PortalDb.Command(connection, "SELECT thread_id, due_date FROM portal_econsult_overdue WHERE resolved_utc IS NULL AND rowid <= @w", ("@w", watermark)))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
