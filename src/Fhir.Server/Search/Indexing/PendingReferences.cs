@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics;
 using Fhir.Server.Store.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
@@ -109,9 +110,13 @@ public sealed class PendingReferences(SqliteResourceStore store, ILogger<Pending
                 try
                 {
                     // One chunk per write: other writers queue between them.
-                    while (!stoppingToken.IsCancellationRequested && HasRows()
-                        && await store.WriteAsync(session => Merge((SqliteConnection)session.Connection, ChunkRows), stoppingToken) >= ChunkRows)
+                    while (!stoppingToken.IsCancellationRequested && HasRows())
                     {
+                        var started = Stopwatch.GetTimestamp();
+                        var moved = await store.WriteAsync(session => Merge((SqliteConnection)session.Connection, ChunkRows), stoppingToken);
+                        logger.LogDebug("Merged {Rows} waiting reference index rows in {Milliseconds:F0} ms", moved, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        if (moved < ChunkRows)
+                            break;
                         await Task.Delay(ChunkPause, stoppingToken);
                     }
                 }
