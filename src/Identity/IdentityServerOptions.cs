@@ -33,6 +33,14 @@ public sealed class IdentityServerOptions
     [Range(0, 300)]
     public int RevocationRefreshSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How often the access log moves the AuditEvents from its journal into the FHIR store (one commit each time; the
+    /// journal itself commits every 100 ms under load). Searches of AuditEvents show accesses this much later; the
+    /// patient's own access view is always complete.
+    /// </summary>
+    [Range(0.1, 3600)]
+    public double AccessLogStoreSeconds { get; set; } = 1;
+
     /// <summary>Password given to the demo accounts (printed in the start-up log).</summary>
     [Required]
     public string DemoPassword { get; set; } = "Welkom2026";

@@ -10,6 +10,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Identity.Audit;
 
@@ -44,16 +45,19 @@ public sealed record AccessLogEntry(
 /// Their reference rows (a different patient per entity, so a random place in the index each) wait in
 /// <see cref="PendingReferences"/> and are merged into the index in key order every few seconds.
 ///
-/// Durability: the writer commits as soon as entries are queued, but under load at most once per
-/// <see cref="CommitInterval"/> (group commit: every commit rewrites the index pages it touched, so
-/// fewer, larger commits cost far less per access). What a hard kill (-9, power loss) loses is what
-/// was queued since the last commit: normally a few milliseconds of accesses, under load at most
-/// about <see cref="CommitInterval"/> plus the write under way. Stopping the host flushes everything.
+/// Durability: the writer commits to the <see cref="AccessJournal"/> (a small file of its own) as soon as entries are
+/// queued, but under load at most once per <see cref="CommitInterval"/> (group commit). What a hard kill (-9, power
+/// loss) loses is what was queued since the last journal commit: normally a few milliseconds of accesses, under load
+/// at most about <see cref="CommitInterval"/> plus the write under way. The journal's AuditEvents go into the FHIR
+/// store in one commit per <see cref="IdentityServerOptions.AccessLogStoreSeconds"/> (each commit there costs every
+/// search its page cache, see <see cref="AccessJournal"/>); what a kill leaves in the journal is stored at the next
+/// start, before requests are served. Stopping the host stores everything.
 /// The queue holds at most <see cref="Capacity"/> entries; when the writer falls that far behind,
 /// requests wait for it rather than go unlogged, which also bounds the loss window.
 /// https://hl7.org/fhir/R4/auditevent.html
 /// </summary>
-public sealed class AccessLog(IResourceStore store, PatientCompartment compartment, IServiceProvider services, TimeProvider time, ILogger<AccessLog> logger)
+public sealed class AccessLog(IResourceStore store, AccessJournal journal, PatientCompartment compartment, IServiceProvider services,
+    IOptions<IdentityServerOptions> options, TimeProvider time, ILogger<AccessLog> logger)
     : BackgroundService
 {
     public const int Capacity = 20_000;
@@ -70,8 +74,19 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
     private readonly Channel<AccessLogEntry> _queue = Channel.CreateBounded<AccessLogEntry>(
         new BoundedChannelOptions(Capacity) { SingleReader = false, FullMode = BoundedChannelFullMode.Wait });
 
+    /// <summary>Held by whoever writes the journal or the store, so AuditEvents reach both in the order they were made.</summary>
     private readonly SemaphoreSlim _writer = new(1, 1);
     private long _waited;
+
+    /// <summary>AuditEvents in the journal that the FHIR store does not have yet (under <see cref="_writer"/>).</summary>
+    private List<Prepared> _unstored = [];
+
+    /// <summary>The journal's sequence number of the last of <see cref="_unstored"/> (0 when the journal could not take them).</summary>
+    private long _unstoredUpTo;
+
+    private sealed record Prepared(string Id, DateTimeOffset LastUpdated, byte[] Json, SearchIndexer.Rows Rows);
+
+    private TimeSpan StoreInterval => TimeSpan.FromSeconds(options.Value.AccessLogStoreSeconds);
 
     private SearchIndexer? Indexer => services.GetService<SearchIndexer>();
 
@@ -87,18 +102,19 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
     }
 
     /// <summary>
-    /// Writes everything queued so far, waits for a write already under way and merges the AuditEvents'
-    /// waiting index rows (<see cref="PendingReferences"/>), so that <see cref="For"/> sees every access (tests
-    /// and the patient's view call this).
+    /// Writes everything queued so far, stores it in the FHIR store, waits for a write already under way and merges the
+    /// AuditEvents' waiting index rows (<see cref="PendingReferences"/>), so that <see cref="For"/> and searches see every
+    /// access (tests and the patient's view call this).
     /// </summary>
     public async Task FlushAsync(CancellationToken ct = default)
     {
         await DrainAsync(ct);
+        await StoreAsync(ct);
         if (services.GetService<PendingReferences>() is { } pending)
             await pending.SettleAsync(ct);
     }
 
-    /// <summary>Writes everything queued so far, and waits for a write already under way.</summary>
+    /// <summary>Writes everything queued so far to the journal, and waits for a write already under way.</summary>
     private async Task DrainAsync(CancellationToken ct)
     {
         await _writer.WaitAsync(ct);
@@ -110,12 +126,12 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
                 batch.Add(entry);
                 if (batch.Count == DrainSize)
                 {
-                    await WriteAsync(batch, ct);
+                    Journal(batch);
                     batch.Clear();
                 }
             }
             if (batch.Count > 0)
-                await WriteAsync(batch, ct);
+                Journal(batch);
         }
         finally
         {
@@ -123,7 +139,102 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Stores what waits in the journal in the FHIR store (one commit), then forgets it in the journal. When the store
+    /// refuses, the AuditEvents stay in the journal and in memory, and the next round tries again.
+    /// </summary>
+    private async Task StoreAsync(CancellationToken ct)
+    {
+        await _writer.WaitAsync(ct);
+        try
+        {
+            if (_unstored.Count == 0)
+                return;
+            var events = _unstored;
+            var indexer = Indexer;
+            try
+            {
+                await store.WriteAsync(session =>
+                {
+                    var connection = (SqliteConnection)session.Connection;
+                    foreach (var e in events)
+                    {
+                        var stored = session.Append("AuditEvent", e.Id, 1, e.LastUpdated, "POST", e.Json);
+                        indexer?.Write(connection, "AuditEvent", e.Id, stored.Seq, e.LastUpdated.ToUnixTimeMilliseconds(), e.Rows, replace: false);
+                    }
+                    return 0;
+                }, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Could not store {Count} access log events; they stay in the journal and are stored in the next round", events.Count);
+                return;
+            }
+            _unstored = [];
+            if (_unstoredUpTo > 0)
+            {
+                try
+                {
+                    journal.RemoveUpTo(_unstoredUpTo);
+                }
+                catch (Exception ex)
+                {
+                    // Harmless: the next start finds them in the store already and skips them.
+                    logger.LogError(ex, "Could not remove stored access log events from the journal");
+                }
+            }
+            _unstoredUpTo = 0;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stores what a previous run left in the journal (a hard kill between a journal commit and the store's): runs
+    /// before the host serves requests. AuditEvents the store has already are skipped; the rest are indexed by the
+    /// server's indexer from their JSON, which gives the rows <see cref="AuditEventDocument.IndexRows"/> would.
+    /// </summary>
+    private async Task RecoverAsync(CancellationToken ct)
+    {
+        var left = journal.ReadAll();
+        if (left.Count == 0)
+            return;
+        var indexer = Indexer;
+        var recovered = await store.WriteAsync(session =>
+        {
+            var connection = (SqliteConnection)session.Connection;
+            var count = 0;
+            foreach (var e in left)
+            {
+                if (session.ReadCurrent("AuditEvent", e.Id) is not null)
+                    continue;
+                var stored = session.Append("AuditEvent", e.Id, 1, DateTimeOffset.FromUnixTimeMilliseconds(e.LastUpdated), "POST", e.Json);
+                if (indexer is not null)
+                {
+                    using var document = JsonDocument.Parse(e.Json);
+                    indexer.Write(connection, "AuditEvent", e.Id, stored.Seq, e.LastUpdated, indexer.Extract("AuditEvent", document.RootElement), replace: false);
+                }
+                count++;
+            }
+            return count;
+        }, ct);
+        journal.RemoveUpTo(left[^1].Seq);
+        logger.LogWarning("Stored {Count} access log events that the previous run had written to the journal only ({Skipped} were stored already)",
+            recovered, left.Count - recovered);
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await RecoverAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(JournalLoopAsync(stoppingToken), StoreLoopAsync(stoppingToken));
+
+    private async Task JournalLoopAsync(CancellationToken stoppingToken)
     {
         try
         {
@@ -154,14 +265,29 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
         }
     }
 
+    private async Task StoreLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(StoreInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+                await StoreAsync(CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        // Only the queue: index rows that still wait are in the database already and merge after the next start.
+        // Only the queue and the journal: index rows that still wait are in the database already and merge after the next start.
         await DrainAsync(CancellationToken.None);
+        await StoreAsync(CancellationToken.None);
     }
 
-    private async Task WriteAsync(List<AccessLogEntry> batch, CancellationToken ct)
+    /// <summary>Folds a drain into AuditEvents and commits them to the journal; they wait in memory for the next store round.</summary>
+    private void Journal(List<AccessLogEntry> batch)
     {
         List<AuditEventDocument.Access> events;
         try
@@ -179,26 +305,18 @@ public sealed class AccessLog(IResourceStore store, PatientCompartment compartme
         var prepared = events.Select(e =>
         {
             var id = Fhir.Server.Features.Resources.ResourceService.NewId();
-            return (Event: e, Id: id, Json: AuditEventDocument.Write(e, id, lastUpdated), Rows: AuditEventDocument.IndexRows(e));
+            return new Prepared(id, lastUpdated, AuditEventDocument.Write(e, id, lastUpdated), AuditEventDocument.IndexRows(e));
         }).ToList();
-        var indexer = Indexer;
         try
         {
-            await store.WriteAsync(session =>
-            {
-                var connection = (SqliteConnection)session.Connection;
-                foreach (var (_, id, json, rows) in prepared)
-                {
-                    var stored = session.Append("AuditEvent", id, 1, lastUpdated, "POST", json);
-                    indexer?.Write(connection, "AuditEvent", id, stored.Seq, lastUpdated.ToUnixTimeMilliseconds(), rows, replace: false);
-                }
-                return 0;
-            }, ct);
+            _unstoredUpTo = journal.Append(prepared.Select(p => (p.Id, lastUpdated.ToUnixTimeMilliseconds(), p.Json)));
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            logger.LogError(ex, "Could not write {Count} access log events", prepared.Count);
+            // Still stored with the next round; only a hard kill before it would lose them.
+            logger.LogError(ex, "Could not write {Count} access log events to the journal", prepared.Count);
         }
+        _unstored.AddRange(prepared);
     }
 
     /// <summary>Folds the entries by requester and action into AuditEvents of at most <see cref="MaxEntities"/> entities.</summary>
