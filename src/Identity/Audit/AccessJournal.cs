@@ -83,6 +83,17 @@ public sealed class AccessJournal : IDisposable
         return entries;
     }
 
+    /// <summary>The JSON of the AuditEvents from <paramref name="first"/> to <paramref name="last"/>, by sequence number.</summary>
+    public Dictionary<long, byte[]> Read(long first, long last)
+    {
+        using var command = SqliteModuleDb.Command(_connection, "SELECT seq, json FROM access_journal WHERE seq BETWEEN @first AND @last", ("@first", first), ("@last", last));
+        using var reader = command.ExecuteReader();
+        var json = new Dictionary<long, byte[]>();
+        while (reader.Read())
+            json[reader.GetInt64(0)] = (byte[])reader.GetValue(1);
+        return json;
+    }
+
     /// <summary>Forgets the AuditEvents up to <paramref name="seq"/>, once the FHIR store has committed them.</summary>
     public void RemoveUpTo(long seq) =>
         SqliteModuleDb.Execute(_connection, "DELETE FROM access_journal WHERE seq <= @s", ("@s", seq));
