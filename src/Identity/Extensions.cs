@@ -44,7 +44,7 @@ public static class Extensions
         services.AddSingleton<Revocations>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<PatientCompartment>();
-        services.AddSingleton(sp => new AccessJournal(sp.GetRequiredService<IOptions<Fhir.Server.Store.StorageOptions>>().Value.ConnectionString));
+        services.AddSingleton(sp => new AccessLogJournal(sp.GetRequiredService<IOptions<Fhir.Server.Store.StorageOptions>>().Value.ConnectionString));
         services.AddSingleton<AccessLog>();
         services.AddHostedService(sp => sp.GetRequiredService<AccessLog>());
         services.AddSingleton<FhirAccessPolicy>();

@@ -45,18 +45,18 @@ public sealed record AccessLogEntry(
 /// Their reference rows (a different patient per entity, so a random place in the index each) wait in
 /// <see cref="PendingReferences"/> and are merged into the index in key order every few seconds.
 ///
-/// Durability: the writer commits to the <see cref="AccessJournal"/> (a small file of its own) as soon as entries are
+/// Durability: the writer commits to the <see cref="AccessLogJournal"/> (a small file of its own) as soon as entries are
 /// queued, but under load at most once per <see cref="CommitInterval"/> (group commit). What a hard kill (-9, power
 /// loss) loses is what was queued since the last journal commit: normally a few milliseconds of accesses, under load
 /// at most about <see cref="CommitInterval"/> plus the write under way. The journal's AuditEvents go into the FHIR
 /// store in one commit per <see cref="IdentityServerOptions.AccessLogStoreSeconds"/> (each commit there costs every
-/// search its page cache, see <see cref="AccessJournal"/>); what a kill leaves in the journal is stored at the next
+/// search its page cache, see <see cref="AccessLogJournal"/>); what a kill leaves in the journal is stored at the next
 /// start, before requests are served. Stopping the host stores everything.
 /// The queue holds at most <see cref="Capacity"/> entries; when the writer falls that far behind,
 /// requests wait for it rather than go unlogged, which also bounds the loss window.
 /// https://hl7.org/fhir/R4/auditevent.html
 /// </summary>
-public sealed class AccessLog(IResourceStore store, AccessJournal journal, PatientCompartment compartment, IServiceProvider services,
+public sealed class AccessLog(IResourceStore store, AccessLogJournal journal, PatientCompartment compartment, IServiceProvider services,
     IOptions<IdentityServerOptions> options, TimeProvider time, ILogger<AccessLog> logger)
     : BackgroundService
 {

@@ -15,11 +15,11 @@ namespace Identity.Audit;
 /// </para>
 /// One connection, used by one writer at a time (the access log serialises its writes).
 /// </summary>
-public sealed class AccessJournal : IDisposable
+public sealed class AccessLogJournal : IDisposable
 {
     private readonly SqliteConnection _connection;
 
-    public AccessJournal(string portalConnectionString)
+    public AccessLogJournal(string portalConnectionString)
     {
         _connection = new SqliteConnection(ConnectionStringFor(portalConnectionString));
         _connection.Open();
@@ -97,12 +97,6 @@ public sealed class AccessJournal : IDisposable
     /// <summary>Forgets the AuditEvents up to <paramref name="seq"/>, once the FHIR store has committed them.</summary>
     public void RemoveUpTo(long seq) =>
         SqliteModuleDb.Execute(_connection, "DELETE FROM access_journal WHERE seq <= @s", ("@s", seq));
-
-    public long Count()
-    {
-        using var command = SqliteModuleDb.Command(_connection, "SELECT COUNT(*) FROM access_journal");
-        return (long)command.ExecuteScalar()!;
-    }
 
     private void Execute(string sql)
     {
