@@ -34,7 +34,7 @@ public sealed class IdentityServerOptions
     public int RevocationRefreshSeconds { get; set; } = 5;
 
     /// <summary>
-    /// How often the access log moves the AuditEvents from its journal into the FHIR store (one commit each time; the
+    /// How often the access log moves the AuditEvents from its journal into the FHIR store (in writes of at most 40; the
     /// journal itself commits every 100 ms under load). Searches of AuditEvents show accesses this much later; the
     /// patient's own access view is always complete.
     /// </summary>

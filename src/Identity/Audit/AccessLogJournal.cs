@@ -11,7 +11,7 @@ namespace Identity.Audit;
 /// (SQLite's WAL mode has no finer invalidation), and at 100,000 patients, beyond the 2 GiB that SQLite maps, the
 /// searches then read their pages again with system calls. The log commits every 100 ms under load to keep what a
 /// hard kill loses small; committed here, those commits leave the searches' caches alone, and the FHIR store gets
-/// the AuditEvents in one commit per <see cref="IdentityServerOptions.AccessLogStoreSeconds"/>.
+/// the AuditEvents once per <see cref="IdentityServerOptions.AccessLogStoreSeconds"/> (<see cref="AccessLog.MaxEventsPerWrite"/> per write).
 /// </para>
 /// One connection, used by one writer at a time (the access log serialises its writes).
 /// </summary>
