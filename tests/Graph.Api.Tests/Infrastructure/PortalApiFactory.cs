@@ -20,7 +20,7 @@ namespace Graph.Api.Tests.Infrastructure;
 /// executor in process with a caller's claims, as the Blazor UI will call it; the access policy is the
 /// host's real one (src/Identity). Searches are counted, to prove lists do not query per row.
 /// </summary>
-public sealed class PortalApiFactory : WebApplicationFactory<Program>
+public class PortalApiFactory : WebApplicationFactory<Program>
 {
     public const string Organization = "praktijk-de-linde";
 
