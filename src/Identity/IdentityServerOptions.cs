@@ -34,7 +34,8 @@ public sealed class IdentityServerOptions
     public int RevocationRefreshSeconds { get; set; } = 5;
 
     /// <summary>
-    /// How often the access log moves the AuditEvents from its journal into the FHIR store (in writes of at most 40; the
+    /// How often the access log moves the AuditEvents from its journal into the FHIR store (in writes of at most
+    /// <see cref="Audit.AccessLog.MaxEventsPerWrite"/>; the
     /// journal itself commits every 100 ms under load). Searches of AuditEvents show accesses this much later; the
     /// patient's own access view is always complete.
     /// </summary>

@@ -49,9 +49,9 @@ public sealed record AccessLogEntry(
 /// queued, but under load at most once per <see cref="CommitInterval"/> (group commit). What a hard kill (-9, power
 /// loss) loses is what was queued since the last journal commit: normally a few milliseconds of accesses, under load
 /// at most about <see cref="CommitInterval"/> plus the write under way. The journal's AuditEvents go into the FHIR
-/// store once per <see cref="IdentityServerOptions.AccessLogStoreSeconds"/>, <see cref="MaxEventsPerWrite"/> per write (each commit there costs every
-/// search its page cache, see <see cref="AccessLogJournal"/>); what a kill leaves in the journal is stored at the next
-/// start, before requests are served. Stopping the host stores everything.
+/// store once per <see cref="IdentityServerOptions.AccessLogStoreSeconds"/>, <see cref="MaxEventsPerWrite"/> per write
+/// (each commit there costs every search its page cache, see <see cref="AccessLogJournal"/>); what a kill leaves in the
+/// journal is stored at the next start, before requests are served. Stopping the host stores everything.
 /// The queue holds at most <see cref="Capacity"/> entries; when the writer falls that far behind,
 /// requests wait for it rather than go unlogged, which also bounds the loss window.
 /// https://hl7.org/fhir/R4/auditevent.html
@@ -103,8 +103,7 @@ public sealed class AccessLog(IResourceStore store, AccessLogJournal journal, Pa
 
     /// <summary>
     /// An AuditEvent waiting for the store. Its JSON is read back from the journal when it is stored (<paramref name="Json"/>
-    /// is kept only when the journal could not take it), so a second of a busy log's JSON does not outlive the young GC
-    /// generations.
+    /// is kept only when the journal could not take it), so a second of a busy log's JSON is not held in memory.
     /// </summary>
     /// <param name="Seq">The journal's sequence number; 0 when the journal could not take it.</param>
     private sealed record Prepared(string Id, DateTimeOffset LastUpdated, byte[]? Json, SearchIndexer.Rows Rows, long Seq);
