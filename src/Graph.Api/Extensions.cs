@@ -1,6 +1,7 @@
 using Graph.Api.Appointments;
 using Graph.Api.Appointments.Storage;
 using Graph.Api.Messaging;
+using Fhir.Server.Features.Security;
 using Fhir.Server.Store;
 using Graph.Api.Messaging.Storage;
 using Graph.Engine.Http;
@@ -37,6 +38,8 @@ public static class Extensions
         services.AddSingleton<AppointmentDb>();
         services.AddSingleton<AppointmentNotifications>();
         services.AddSingleton<IResourceIndexer, AppointmentIndexer>();
+        // The booking rules hold inside the write transaction, so a patient's app may book and cancel over FHIR REST too.
+        services.AddSingleton(new PatientWritableType("Appointment"));
         services.AddSingleton<AppointmentService>();
         services.AddSingleton<SlotGenerator>();
         services.AddSingleton<AppointmentReminders>();

@@ -170,6 +170,61 @@ public class AccessPolicyTests(IdentityFactory factory) : IClassFixture<Identity
     }
 
     [Fact]
+    public async Task Patient_WithWriteScopes_CannotChangeTheRecordThroughFhirRest_AndNothingChanges()
+    {
+        // A patient app may be granted user/*.cruds, but the record is the practice's: a patient's writes go through the
+        // portal's services (booking, e-consult, repeat prescription rules), never straight through FHIR REST.
+        OAuthFlow.RegisterApp(factory);
+        factory.Get<Identity.OAuth.ClientRegistry>().Save("patient-app", "Eigen app", Identity.OAuth.ClientAuthMethods.None,
+            ["openid fhirUser user/*.cruds"], [OAuthFlow.Redirect]);
+        using var client = factory.Anonymous();
+        var pkce = OAuthFlow.Pkce.New();
+        var consent = await OAuthFlow.LoginAsync(factory, client, OAuthFlow.AuthorizeUrl("openid fhirUser user/*.cruds", pkce).Replace("client_id=test-app", "client_id=patient-app"),
+            "pieter.vandenberg@example.nl", "06-10000003");
+        var code = OAuthFlow.Query((await OAuthFlow.ConsentAsync(client, consent, null)).Headers.Location!, "code");
+        var exchange = await client.PostAsync("/auth/token", OAuthFlow.Form(("grant_type", "authorization_code"), ("code", code), ("redirect_uri", OAuthFlow.Redirect),
+            ("client_id", "patient-app"), ("code_verifier", pkce.Verifier)));
+        var granted = JsonDocument.Parse(await exchange.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("user/*.cruds", granted.GetProperty("scope").GetString());
+        var token = granted.GetProperty("access_token").GetString()!;
+        var system = await factory.SystemTokenAsync();
+
+        async Task<string> Snapshot()
+        {
+            var parts = new List<string>();
+            foreach (var url in new[] { "/fhir/Observation/lab-pieter-hba1c-2", "/fhir/Condition/cond-pieter-dm2", "/fhir/MedicationRequest?subject=Patient/patient-pieter-van-den-berg&_summary=count" })
+            {
+                var response = await client.SendAsync(IdentityFactory.WithToken(HttpMethod.Get, url, system));
+                var root = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+                parts.Add(root.GetProperty("resourceType").GetString() == "Bundle" ? root.GetProperty("total").GetInt32().ToString() : root.GetProperty("meta").GetProperty("versionId").GetString()!);
+            }
+            return string.Join(",", parts);
+        }
+        var before = await Snapshot();
+        var order = """{"resourceType":"MedicationRequest","status":"active","intent":"order","subject":{"reference":"Patient/patient-pieter-van-den-berg"},"medicationCodeableConcept":{"text":"Oxazepam 10 mg"}}""";
+        var observation = await (await client.SendAsync(IdentityFactory.WithToken(HttpMethod.Get, "/fhir/Observation/lab-pieter-hba1c-2", token))).Content.ReadAsStringAsync();
+        var attempts = new[]
+        {
+            IdentityFactory.WithToken(HttpMethod.Post, "/fhir/MedicationRequest", token, new StringContent(order, Encoding.UTF8, "application/fhir+json")),
+            IdentityFactory.WithToken(HttpMethod.Put, "/fhir/Observation/lab-pieter-hba1c-2", token,
+                new StringContent(observation.Replace("\"value\":49", "\"value\":40"), Encoding.UTF8, "application/fhir+json")),
+            IdentityFactory.WithToken(HttpMethod.Patch, "/fhir/Condition/cond-pieter-dm2", token,
+                new StringContent("""[{"op":"replace","path":"/clinicalStatus/coding/0/code","value":"resolved"}]""", Encoding.UTF8, "application/json-patch+json")),
+            IdentityFactory.WithToken(HttpMethod.Delete, "/fhir/Condition/cond-pieter-dm2", token),
+        };
+        foreach (var attempt in attempts)
+        {
+            var response = await client.SendAsync(attempt);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            var outcome = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("OperationOutcome", outcome.GetProperty("resourceType").GetString());
+            Assert.Contains("portal", outcome.GetProperty("issue")[0].GetProperty("diagnostics").GetString());
+        }
+        Assert.Equal(before, await Snapshot());
+        Assert.Equal(HttpStatusCode.OK, await Get("/fhir/Condition/cond-pieter-dm2", token));
+    }
+
+    [Fact]
     public async Task PracticeManager_ReadsPractitioners_ButNoMedicalContent()
     {
         OAuthFlow.RegisterApp(factory);

@@ -560,7 +560,7 @@ public sealed class AppointmentService(ResourceService resources, IFhirAccessPol
             JsonElement? currentRoot = null;
             using var currentDoc = id is null ? null : JsonDocument.Parse((await resources.ReadAsync(Appointment, id, ct)).Json!);
             currentRoot = currentDoc?.RootElement;
-            await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, interaction, Appointment, id, currentRoot, doc.RootElement), ct);
+            await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, interaction, Appointment, id, currentRoot, doc.RootElement, PortalRules: true), ct);
             using (AppointmentWriter.As(caller.Principal))
             {
                 var body = JsonDocument.Parse(json.ToJsonString());

@@ -159,7 +159,7 @@ public sealed class MessagingService(
         using var doc = JsonDocument.Parse(json.ToJsonString());
         try
         {
-            await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, FhirInteraction.Create, "RelatedPerson", null, null, doc.RootElement), ct);
+            await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, FhirInteraction.Create, "RelatedPerson", null, null, doc.RootElement, PortalRules: true), ct);
             var created = await resources.CreateAsync("RelatedPerson", doc, ct);
             return $"RelatedPerson/{created.Resource.Id}";
         }
@@ -659,7 +659,7 @@ public sealed class MessagingService(
     {
         try
         {
-            await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, interaction, Communication, message.Id, message.Resource, incoming));
+            await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, interaction, Communication, message.Id, message.Resource, incoming, PortalRules: true));
         }
         catch (FhirException e)
         {
@@ -673,7 +673,7 @@ public sealed class MessagingService(
         using var doc = JsonDocument.Parse(json.ToJsonString());
         try
         {
-            await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, FhirInteraction.Create, Communication, null, null, doc.RootElement), ct);
+            await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, FhirInteraction.Create, Communication, null, null, doc.RootElement, PortalRules: true), ct);
             var created = await resources.CreateAsync(Communication, doc, ct);
             using var stored = JsonDocument.Parse(created.Resource.Json!);
             return EConsultMessage.Parse(stored.RootElement);
@@ -696,7 +696,7 @@ public sealed class MessagingService(
             using var doc = JsonDocument.Parse(json.ToJsonString());
             try
             {
-                await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, FhirInteraction.Update, Communication, message.Id, message.Resource, doc.RootElement), ct);
+                await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, FhirInteraction.Update, Communication, message.Id, message.Resource, doc.RootElement, PortalRules: true), ct);
                 await resources.UpdateAsync(Communication, message.Id, doc, message.Version, ct);
             }
             catch (FhirException e)

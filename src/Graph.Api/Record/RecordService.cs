@@ -391,7 +391,7 @@ public sealed class RecordService(
             documents.Add(doc);
             try
             {
-                await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, FhirInteraction.Create, MedicationRequest, null, null, doc.RootElement), ct);
+                await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, FhirInteraction.Create, MedicationRequest, null, null, doc.RootElement, PortalRules: true), ct);
                 lines.Add((LineId(orderId, i), resources.Validate(doc.RootElement, MedicationRequest)));
             }
             catch (FhirException e)
@@ -518,7 +518,7 @@ public sealed class RecordService(
             documents.Add(doc);
             try
             {
-                await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, FhirInteraction.Update, MedicationRequest, line.Id, line.Resource, doc.RootElement), ct);
+                await policy.AuthorizeAsync(new FhirAccessRequest(caller.Principal, FhirInteraction.Update, MedicationRequest, line.Id, line.Resource, doc.RootElement, PortalRules: true), ct);
                 updates.Add((line, resources.Validate(doc.RootElement, MedicationRequest)));
             }
             catch (FhirException e)

@@ -13,8 +13,9 @@ namespace Identity.Access;
 /// Who may see whom, in one place for every door (FHIR REST, search, GraphQL):
 /// the token's SMART scopes decide which interactions on which types; then system clients (a HIS)
 /// reach everything their scopes name; a patient reaches their own record and, under WGBO rules, a
-/// child's (<see cref="ProxyAccess"/>); staff reach the patients of their own practice; a practice
-/// manager reaches no medical content. AuditEvents are never written through the API.
+/// child's (<see cref="ProxyAccess"/>), and changes it only where the practice's rules are applied: through the
+/// portal's services (<see cref="FhirAccessRequest.PortalRules"/>) or, over FHIR REST, a <see cref="PatientWritableType"/>; staff reach the patients of their own practice;
+/// a practice manager reaches no medical content. AuditEvents are never written through the API.
 /// https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
 /// </summary>
 public sealed class FhirAccessPolicy(
@@ -22,8 +23,11 @@ public sealed class FhirAccessPolicy(
     ProxyAccess proxies,
     IResourceStore store,
     AccessLog log,
+    IEnumerable<PatientWritableType> patientWritable,
     TimeProvider time) : IFhirAccessPolicy
 {
+    private readonly HashSet<string> _patientWritable = patientWritable.Select(t => t.Type).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Types a practice manager may read and manage: the practice's organisation, not patients' care.</summary>
     public static readonly IReadOnlySet<string> AdministrativeTypes = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -58,6 +62,10 @@ public sealed class FhirAccessPolicy(
         var type = request.Type;
         var kind = principal.FindFirstValue(TokenClaims.Kind);
         var writes = request.Interaction is FhirInteraction.Create or FhirInteraction.Update or FhirInteraction.Patch or FhirInteraction.Delete;
+        if (writes && kind == TokenClaims.KindPatient && !request.PortalRules && (type is null || !_patientWritable.Contains(type)))
+            throw FhirSecurity.Forbidden($"The record is written by the practice. Through the FHIR API a patient or parent writes only "
+                + $"{(_patientWritable.Count == 0 ? "nothing" : string.Join(", ", _patientWritable.Order(StringComparer.Ordinal)))}; e-consults and repeat "
+                + "prescriptions go through the portal, which applies the practice's rules.");
         if (writes && request.Resource is null && request.Incoming is null && kind != TokenClaims.KindSystem)
             throw FhirSecurity.Forbidden("Conditional writes and batch/transaction Bundles are available to system clients only");
         if (type is null && request.Interaction == FhirInteraction.Create

@@ -25,6 +25,8 @@ public enum FhirInteraction
 /// for updates, patches and deletes; <see cref="Incoming"/> is the body a create or update would store.
 /// A plain read may give the stored resource as <see cref="StoredJson"/> instead, unparsed, so that the
 /// policy parses it only when it needs what is inside (the patients of a compartment resource).
+/// <see cref="PortalRules"/> is true for a write by a portal service that applied the practice's rules for it
+/// (booking, e-consult, repeat prescription); through FHIR REST a patient writes only a <see cref="PatientWritableType"/>.
 /// </summary>
 public sealed record FhirAccessRequest(
     ClaimsPrincipal Principal,
@@ -33,7 +35,8 @@ public sealed record FhirAccessRequest(
     string? Id,
     JsonElement? Resource = null,
     JsonElement? Incoming = null,
-    ReadOnlyMemory<byte> StoredJson = default);
+    ReadOnlyMemory<byte> StoredJson = default,
+    bool PortalRules = false);
 
 /// <summary>
 /// Whose records a principal may search: null patient ids means no patient restriction (a system
@@ -70,6 +73,13 @@ public interface IFhirAccessPolicy
     /// </summary>
     ValueTask RecordAsync(ClaimsPrincipal principal, IReadOnlyList<FhirAccessRecord> records, CancellationToken ct = default);
 }
+
+/// <summary>
+/// A resource type whose writes by patients are checked inside the write transaction by rules that hold at every
+/// door (the booking rules for Appointment), so a patient's app may write it through FHIR REST as well. Registered
+/// by the module that enforces the rules; patients write no other type through FHIR REST.
+/// </summary>
+public sealed record PatientWritableType(string Type);
 
 /// <summary>
 /// Endpoint metadata: this search applies <see cref="IFhirAccessPolicy.GetSearchRestrictionAsync"/> to
