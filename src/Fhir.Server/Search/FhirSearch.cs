@@ -109,9 +109,10 @@ public sealed class FhirSearch(
             EnsureType(input.Type);
         var o = options.Value;
         var request = SearchRequest.Parse(input.Arguments, input.Strict, o.DefaultPageSize, o.MaxPageSize);
-        if (request.Contained is "true")
+        if (request.Contained is "true" or "both")
         {
-            var message = "_contained=true is not supported: contained resources are not indexed on their own";
+            // With both, the matches would silently lack the contained ones: say so, like for true.
+            var message = $"_contained={request.Contained} is not supported: contained resources are not indexed on their own";
             if (input.Strict)
                 throw FhirException.BadRequest(message);
             request.Ignored.Add(message);
