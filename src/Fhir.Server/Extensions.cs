@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Fhir.Server;
@@ -83,6 +84,8 @@ public static class Extensions
     public static void InitializeFhirStore(this IServiceProvider services, IEnumerable<SchemaMigrator.Script>? extraScripts = null)
     {
         services.GetRequiredService<IStoreInitializer>().Initialize(extraScripts ?? []);
+        if (services.GetService<SqliteResourceStore>() is { } sqlite)
+            Search.Indexing.ReferenceAliases.DropOwnRows(sqlite, services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Search.Indexing.ReferenceAliases)));
         services.GetRequiredService<Search.Indexing.ReferenceDateIndex>().Backfill();
     }
 }

@@ -219,28 +219,17 @@ public static class AuditEventDocument
         if (r.Organization is { } org)
             rows.Tokens.Add((ParamKey.For(type, "site"), $"Organization/{org}", ""));
 
+        // No rows for patient: it is answered from the Patient rows of agent and entity (ReferenceAliases).
         var agent = ParamKey.For(type, "agent");
-        var patientKey = ParamKey.For(type, "patient");
         var entity = ParamKey.For(type, "entity");
         if (r.WhoReference is { } who && Split(who) is { } whoRef)
-        {
             rows.References.Add((agent, whoRef.Id, whoRef.Type));
-            if (whoRef.Type == "Patient")
-                rows.References.Add((patientKey, whoRef.Id, "Patient"));
-        }
         if (r.OnBehalfOf is { } behalf && Split(behalf) is { } behalfRef)
-        {
             rows.References.Add((agent, behalfRef.Id, behalfRef.Type));
-            if (behalfRef.Type == "Patient")
-                rows.References.Add((patientKey, behalfRef.Id, "Patient"));
-        }
         if (r.ClientId is { } client)
             rows.Tokens.Add((ParamKey.For(type, "agent" + ParamKey.IdentifierSuffix), client, ClientIdSystem));
         foreach (var patient in access.PatientsInOrder)
-        {
             rows.References.Add((entity, patient, "Patient"));
-            rows.References.Add((patientKey, patient, "Patient"));
-        }
         foreach (var resource in access.ResourcesInOrder)
         {
             if (Split(resource) is { } res)

@@ -154,14 +154,22 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             throw Unsupported($"Unknown search parameter '{code}' for {string.Join(",", types)}");
         if (parameter.Type is "special")
             throw Unsupported($"The special search parameter '{code}' is not supported");
-        long[] Pids(string suffix = "") => types.Select(t => ParamKey.For(t, code + suffix)).Distinct().ToArray();
+        long[] Pids(string suffix = "") => suffix.Length == 0 && parameter.Type == "reference"
+            ? ReferenceAliases.Pids(types, code)
+            : types.Select(t => ParamKey.For(t, code + suffix)).Distinct().ToArray();
+        // An aliased reference parameter reads its sources' rows, of its target type only.
+        var aliased = parameter.Type == "reference" && types.Any(t => ReferenceAliases.Find(t, code) is not null);
+        Func<string, SqlParams, string> Aliased(Func<string, SqlParams, string> alternative) =>
+            aliased ? (i, p) => alternative(i, p) + ReferenceAliases.AndRowTest(types, code, i) : alternative;
 
         if (modifier == "missing")
         {
             if (value is not ("true" or "false"))
                 throw FhirException.BadRequest($"{name}={value}: :missing takes true or false");
             var table = TableOf(parameter.Type);
-            return new IndexCondition(table, Pids(), [], 9, negate: value == "true");
+            return !aliased
+                ? new IndexCondition(table, Pids(), [], 9, negate: value == "true")
+                : new IndexCondition(table, Pids(), [Aliased((_, _) => "1")], 9, negate: value == "true");
         }
 
         switch (parameter.Type)
@@ -190,7 +198,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
                     return new IndexCondition("ix_token", Pids(ParamKey.IdentifierSuffix), values.Select(TokenAlternative).ToList(), 1);
                 if (modifier is not null && !Definitions.IsResourceType(modifier))
                     throw Unsupported($"The modifier :{modifier} is not supported on reference parameter '{code}'");
-                return new IndexCondition("ix_reference", Pids(), values.Select(v => ReferenceAlternative(parameter, modifier, v)).ToList(), 1);
+                return new IndexCondition("ix_reference", Pids(), values.Select(v => Aliased(ReferenceAlternative(parameter, modifier, v))).ToList(), 1);
             case "date":
                 if (modifier is not null)
                     throw Unsupported($"The modifier :{modifier} is not supported on date parameter '{code}'");
@@ -259,7 +267,8 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             return new IndexCondition("ix_reference", [managedBy], [(i, p) => $"{i}.ref_type = 'Organization' AND {i}.ref_id = {p.Add(organization)}"], 1);
         if (!Definitions.GetCompartment("Patient").TryGetValue(type, out var parameters))
             return null;
-        var pids = parameters.Where(c => registry.Find(type, c) is not null).Select(c => ParamKey.For(type, c)).ToArray();
+        // The compartment's parameters all target Patient, and the rows are tested for type Patient: aliases need no extra test.
+        var pids = parameters.Where(c => registry.Find(type, c) is not null).SelectMany(c => ReferenceAliases.Pids([type], c)).Distinct().ToArray();
         if (pids.Length == 0)
             return null;
         return new IndexCondition("ix_reference", pids, [(i, p) =>
@@ -275,7 +284,8 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
                 p => $"SELECT rid FROM search_resource WHERE type = 'Patient' AND id IN ({p.List(patientIds)})", 0);
         if (!Definitions.GetCompartment("Patient").TryGetValue(type, out var parameters))
             return new RowCondition((_, _) => "0");
-        var pids = parameters.Where(c => registry.Find(type, c) is not null).Select(c => ParamKey.For(type, c)).ToArray();
+        // The compartment's parameters all target Patient, and the rows are tested for type Patient: aliases need no extra test.
+        var pids = parameters.Where(c => registry.Find(type, c) is not null).SelectMany(c => ReferenceAliases.Pids([type], c)).Distinct().ToArray();
         if (pids.Length == 0)
             return new RowCondition((_, _) => "0");
         return new IndexCondition("ix_reference", pids,
@@ -296,6 +306,13 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             throw FhirException.BadRequest($"'{targetType}' in {head} is not a resource type");
         var tailCode = tail.Split(['.', ':'])[0];
         var candidates = targetType is not null ? [targetType] : parameter.Target.Where(Definitions.IsResourceType).ToList();
+        // An alias's source rows name other types too; its own rows would only name its target.
+        if (types.Select(t => ReferenceAliases.Find(t, code)).OfType<ReferenceAliases.Alias>().FirstOrDefault() is { } alias)
+        {
+            if (targetType is not null && targetType != alias.TargetType)
+                return new RowCondition((_, _) => "0");
+            candidates = candidates.Where(c => c == alias.TargetType).ToList();
+        }
         var targets = new List<TypedFilter>();
         foreach (var target in candidates)
         {
@@ -306,7 +323,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         }
         if (targets.Count == 0)
             throw Unsupported($"No target of '{code}' has a search parameter '{tailCode}'");
-        return new ChainCondition(types.Select(t => ParamKey.For(t, code)).Distinct().ToArray(), targets);
+        return new ChainCondition(ReferenceAliases.Pids(types, code), targets);
     }
 
     private Condition Has(IReadOnlyList<string> types, string name, string value)
@@ -322,7 +339,8 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             throw Unsupported($"'{referenceCode}' is not a reference search parameter of {source}");
         TypesRead.Add(source);
         var inner = BuildOne([source], rest, value);
-        return new HasCondition(ParamKey.For(source, referenceCode), new TypedFilter(source, Restricted(source, inner)));
+        return new HasCondition(ReferenceAliases.Pids([source], referenceCode), ReferenceAliases.Find(source, referenceCode)?.TargetType,
+            new TypedFilter(source, Restricted(source, inner)));
     }
 
     private static Func<string, SqlParams, string> StringPrefix(string value)

@@ -151,18 +151,22 @@ public sealed class ChainCondition(IReadOnlyList<long> pids, IReadOnlyList<Typed
 
 /// <summary>
 /// Reverse chaining: resources that a <paramref name="source"/> resource, meeting its filter, refers to
-/// with the reference parameter key <paramref name="pid"/>. https://hl7.org/fhir/R4/search.html#has
+/// with one of the reference parameter keys <paramref name="pids"/> (more than one for an alias, whose rows then count
+/// only when they point to <paramref name="targetType"/>). https://hl7.org/fhir/R4/search.html#has
 /// </summary>
-public sealed class HasCondition(long pid, TypedFilter source) : Condition
+public sealed class HasCondition(IReadOnlyList<long> pids, string? targetType, TypedFilter source) : Condition
 {
     public override int Priority => 4;
+
+    private string Keys(string x) =>
+        (pids.Count == 1 ? $"{x}.pid = {pids[0]}" : $"{x}.pid IN ({string.Join(", ", pids)})") + (targetType is null ? "" : $" AND {x}.ref_type = '{targetType}'");
 
     public override string Test(string alias, SqlParams p)
     {
         var x = NewAlias("x");
         var s = NewAlias("s");
         return $"EXISTS (SELECT 1 FROM ix_reference {x} CROSS JOIN search_resource {s} ON {s}.rid = {x}.rid " +
-            $"WHERE {x}.pid = {pid} AND {x}.ref_id = {alias}.id AND {x}.ref_type = {alias}.type AND " +
+            $"WHERE {Keys(x)} AND {x}.ref_id = {alias}.id AND {x}.ref_type = {alias}.type AND " +
             SqlFilter.Where(s, [source.Type], source.Conditions, p, allowDriver: false, joined: true) + ")";
     }
 
@@ -171,7 +175,7 @@ public sealed class HasCondition(long pid, TypedFilter source) : Condition
         var x = NewAlias("x");
         var s = NewAlias("s");
         var t = NewAlias("t");
-        return $"SELECT {t}.rid FROM search_resource {s} CROSS JOIN ix_reference {x} ON {x}.rid = {s}.rid AND {x}.pid = {pid} " +
+        return $"SELECT {t}.rid FROM search_resource {s} CROSS JOIN ix_reference {x} ON {x}.rid = {s}.rid AND {Keys(x)} " +
             $"CROSS JOIN search_resource {t} ON {t}.type = {x}.ref_type AND {t}.id = {x}.ref_id " +
             "WHERE " + SqlFilter.Where(s, [source.Type], source.Conditions, p, allowDriver: true);
     }

@@ -373,7 +373,10 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
                 request.Ignored.Add(message);
                 continue;
             }
-            var pids = string.Join(", ", types!.Select(t => ParamKey.For(t, key.Code)).Distinct());
+            var pids = string.Join(", ", parameter.Type == "reference"
+                ? ReferenceAliases.Pids(types!, key.Code)
+                : types!.Select(t => ParamKey.For(t, key.Code)).Distinct());
+            var rowTest = parameter.Type == "reference" ? ReferenceAliases.AndRowTest(types!, key.Code, "s") : "";
             var table = ConditionBuilder.TableOf(parameter.Type);
             var aggregate = key.Descending ? "MAX" : "MIN";
             var (column, numeric) = parameter.Type switch
@@ -393,7 +396,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
                 (false, false) => "char(1114111)",
                 _ => "''",
             };
-            columns.Add(new SortColumn($"COALESCE((SELECT {aggregate}({column}) FROM {table} s WHERE s.rid = a.rid AND s.pid IN ({pids})), {missing})",
+            columns.Add(new SortColumn($"COALESCE((SELECT {aggregate}({column}) FROM {table} s WHERE s.rid = a.rid AND s.pid IN ({pids}){rowTest}), {missing})",
                 key.Descending, numeric, parameter.Type == "date" ? pids : null, key.Code));
         }
         return columns;
@@ -478,7 +481,8 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
                     continue;
                 }
                 var p = new SqlParams();
-                var pid = ParamKey.For(spec.SourceType, spec.Param);
+                var pids = string.Join(", ", ReferenceAliases.Pids([spec.SourceType], spec.Param));
+                var rowTest = ReferenceAliases.AndRowTest([spec.SourceType], spec.Param, "x");
                 string sql;
                 if (!spec.Reverse)
                 {
@@ -486,7 +490,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
                     if (from.Count == 0)
                         continue;
                     sql = $"SELECT DISTINCT t.rid, t.type, t.id FROM ix_reference x JOIN search_resource t ON t.type = x.ref_type AND t.id = x.ref_id " +
-                        $"WHERE x.rid IN {RidList(from, p)} AND x.pid = {pid} AND t.alive = 1" +
+                        $"WHERE x.rid IN {RidList(from, p)} AND x.pid IN ({pids}){rowTest} AND t.alive = 1" +
                         (spec.TargetType is null ? "" : $" AND t.type = {p.Add(spec.TargetType)}");
                 }
                 else
@@ -494,7 +498,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
                     var targets = source.GroupBy(h => h.Type).Select(g =>
                         $"(x.ref_type = {p.Add(g.Key)} AND x.ref_id IN ({p.List(g.Select(h => h.Id))}))").ToList();
                     sql = $"SELECT DISTINCT s.rid, s.type, s.id FROM ix_reference x JOIN search_resource s ON s.rid = x.rid " +
-                        $"WHERE x.pid = {pid} AND ({string.Join(" OR ", targets)}) AND s.alive = 1";
+                        $"WHERE x.pid IN ({pids}){rowTest} AND ({string.Join(" OR ", targets)}) AND s.alive = 1";
                 }
                 using var cmd = Command(connection, sql + $" LIMIT {MaxIncluded}", p);
                 using var reader = cmd.ExecuteReader();
@@ -559,8 +563,9 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
                     patients[hit.Rid] = [hit.Id];
                 else if (compartment.TryGetValue(hit.Type, out var codes))
                 {
+                    // The column reads rows of type Patient only, so an alias's sources need no extra test.
                     foreach (var code in codes)
-                        pids.Add(ParamKey.For(hit.Type, code));
+                        pids.UnionWith(ReferenceAliases.Pids([hit.Type], code));
                 }
             }
         }
