@@ -174,18 +174,10 @@ public class AccessPolicyTests(IdentityFactory factory) : IClassFixture<Identity
     {
         // A patient app may be granted user/*.cruds, but the record is the practice's: a patient's writes go through the
         // portal's services (booking, e-consult, repeat prescription rules), never straight through FHIR REST.
-        OAuthFlow.RegisterApp(factory);
-        factory.Get<Identity.OAuth.ClientRegistry>().Save("patient-app", "Eigen app", Identity.OAuth.ClientAuthMethods.None,
-            ["openid fhirUser user/*.cruds"], [OAuthFlow.Redirect]);
-        using var client = factory.Anonymous();
-        var pkce = OAuthFlow.Pkce.New();
-        var consent = await OAuthFlow.LoginAsync(factory, client, OAuthFlow.AuthorizeUrl("openid fhirUser user/*.cruds", pkce).Replace("client_id=test-app", "client_id=patient-app"),
+        var granted = await OAuthFlow.TokenThroughAppAsync(factory, "patient-app", "openid fhirUser user/*.cruds", "openid fhirUser user/*.cruds",
             "pieter.vandenberg@example.nl", "06-10000003");
-        var code = OAuthFlow.Query((await OAuthFlow.ConsentAsync(client, consent, null)).Headers.Location!, "code");
-        var exchange = await client.PostAsync("/auth/token", OAuthFlow.Form(("grant_type", "authorization_code"), ("code", code), ("redirect_uri", OAuthFlow.Redirect),
-            ("client_id", "patient-app"), ("code_verifier", pkce.Verifier)));
-        var granted = JsonDocument.Parse(await exchange.Content.ReadAsStringAsync()).RootElement;
         Assert.Contains("user/*.cruds", granted.GetProperty("scope").GetString());
+        using var client = factory.Anonymous();
         var token = granted.GetProperty("access_token").GetString()!;
         var system = await factory.SystemTokenAsync();
 
@@ -227,16 +219,8 @@ public class AccessPolicyTests(IdentityFactory factory) : IClassFixture<Identity
     [Fact]
     public async Task PracticeManager_ReadsPractitioners_ButNoMedicalContent()
     {
-        OAuthFlow.RegisterApp(factory);
-        factory.Get<Identity.OAuth.ClientRegistry>().Save("staff-app", "Balie", Identity.OAuth.ClientAuthMethods.None, ["openid fhirUser user/*.cruds"], [OAuthFlow.Redirect]);
-        using var client = factory.Anonymous();
-        var pkce = OAuthFlow.Pkce.New();
-        var consent = await OAuthFlow.LoginAsync(factory, client, OAuthFlow.AuthorizeUrl("openid fhirUser user/*.rs", pkce).Replace("client_id=test-app", "client_id=staff-app"),
-            "manager@praktijkdelinde.nl", "06-10000020");
-        var code = OAuthFlow.Query((await OAuthFlow.ConsentAsync(client, consent, null)).Headers.Location!, "code");
-        var response = await client.PostAsync("/auth/token", OAuthFlow.Form(("grant_type", "authorization_code"), ("code", code), ("redirect_uri", OAuthFlow.Redirect),
-            ("client_id", "staff-app"), ("code_verifier", pkce.Verifier)));
-        var token = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString()!;
+        var token = (await OAuthFlow.TokenThroughAppAsync(factory, "staff-app", "openid fhirUser user/*.cruds", "openid fhirUser user/*.rs",
+            "manager@praktijkdelinde.nl", "06-10000020")).GetProperty("access_token").GetString()!;
         Assert.Equal(HttpStatusCode.OK, await Get("/fhir/Practitioner/huisarts-jansen", token));
         Assert.Equal(HttpStatusCode.Forbidden, await Get("/fhir/Patient/patient-willem-bos", token));
         Assert.Equal(HttpStatusCode.Forbidden, await Get("/fhir/Observation/lab-pieter-hba1c-2", token));

@@ -8,17 +8,9 @@ namespace Identity.Tests;
 
 public class StaffAccessTests(IdentityFactory factory) : IClassFixture<IdentityFactory>
 {
-    private async Task<string> StaffToken(string email, string phone)
-    {
-        factory.Get<Identity.OAuth.ClientRegistry>().Save("staff-app", "Balie", Identity.OAuth.ClientAuthMethods.None, ["openid fhirUser user/*.cruds"], [OAuthFlow.Redirect]);
-        using var client = factory.Anonymous();
-        var pkce = OAuthFlow.Pkce.New();
-        var consent = await OAuthFlow.LoginAsync(factory, client, OAuthFlow.AuthorizeUrl("openid fhirUser user/*.cruds", pkce).Replace("client_id=test-app", "client_id=staff-app"), email, phone);
-        var code = OAuthFlow.Query((await OAuthFlow.ConsentAsync(client, consent, null)).Headers.Location!, "code");
-        var response = await client.PostAsync("/auth/token", OAuthFlow.Form(("grant_type", "authorization_code"), ("code", code), ("redirect_uri", OAuthFlow.Redirect),
-            ("client_id", "staff-app"), ("code_verifier", pkce.Verifier)));
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString()!;
-    }
+    private async Task<string> StaffToken(string email, string phone) =>
+        (await OAuthFlow.TokenThroughAppAsync(factory, "staff-app", "openid fhirUser user/*.cruds", "openid fhirUser user/*.cruds", email, phone))
+            .GetProperty("access_token").GetString()!;
 
     private async Task<HttpStatusCode> Send(HttpMethod method, string url, string token, string? body = null)
     {

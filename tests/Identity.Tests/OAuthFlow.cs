@@ -79,6 +79,22 @@ public static partial class OAuthFlow
         return body;
     }
 
+    /// <summary>
+    /// A login through an app of its own (a public client registered with <paramref name="clientScopes"/>), without a
+    /// patient launch: the token response of <paramref name="email"/> for <paramref name="scope"/>.
+    /// </summary>
+    public static async Task<JsonElement> TokenThroughAppAsync(IdentityFactory factory, string clientId, string clientScopes, string scope, string email, string phone)
+    {
+        factory.Get<ClientRegistry>().Save(clientId, clientId, ClientAuthMethods.None, [clientScopes], [Redirect]);
+        using var client = factory.Anonymous();
+        var pkce = Pkce.New();
+        var consent = await LoginAsync(factory, client, AuthorizeUrl(scope, pkce).Replace($"client_id={AppId}", $"client_id={clientId}"), email, phone);
+        var code = Query((await ConsentAsync(client, consent, null)).Headers.Location!, "code");
+        var response = await client.PostAsync("/auth/token", Form(("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Redirect),
+            ("client_id", clientId), ("code_verifier", pkce.Verifier)));
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
     public static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) =>
         new(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
 }
