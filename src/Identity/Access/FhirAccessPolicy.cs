@@ -14,8 +14,9 @@ namespace Identity.Access;
 /// the token's SMART scopes decide which interactions on which types; then system clients (a HIS)
 /// reach everything their scopes name; a patient reaches their own record and, under WGBO rules, a
 /// child's (<see cref="ProxyAccess"/>), and changes it only where the practice's rules are applied: through the
-/// portal's services (<see cref="FhirAccessRequest.PortalRules"/>) or, over FHIR REST, a <see cref="PatientWritableType"/>; staff reach the patients of their own practice;
-/// a practice manager reaches no medical content. AuditEvents are never written through the API.
+/// portal's services (<see cref="FhirAccessRequest.PortalRules"/>) or, over FHIR REST, a
+/// <see cref="PatientWritableType"/>; staff reach the patients of their own practice; a practice manager reaches no
+/// medical content. AuditEvents are never written through the API.
 /// https://hl7.org/fhir/smart-app-launch/scopes-and-launch-context.html
 /// </summary>
 public sealed class FhirAccessPolicy(

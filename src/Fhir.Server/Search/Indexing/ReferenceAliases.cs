@@ -10,7 +10,7 @@ namespace Fhir.Server.Search.Indexing;
 /// (<c>agent.who.where(resolve() is Patient) | entity.what.where(resolve() is Patient)</c>), exactly the Patient rows of
 /// <c>agent</c> and <c>entity</c>. The access log names up to 20 patients in an AuditEvent, so rows of its own would
 /// double the log's reference rows and the work of merging them into the index (bench/RESULTS.md, sessions 7 and 8).
-/// Every reader of reference rows by parameter key goes through <see cref="Pids"/> and <see cref="RowFilter"/>.
+/// Every reader of reference rows by parameter key goes through <see cref="Pids"/> and <see cref="RowTest"/>.
 /// https://hl7.org/fhir/R4/auditevent.html#search
 /// </summary>
 public static class ReferenceAliases
@@ -51,6 +51,10 @@ public static class ReferenceAliases
         return $"({others} OR {string.Join(" OR ", tests)})";
     }
 
+    /// <summary><see cref="RowTest"/> as a clause to append to a WHERE: empty, or " AND (...)".</summary>
+    public static string AndRowTest(IEnumerable<string> types, string code, string row) =>
+        RowTest(types, code, row) is { } test ? " AND " + test : "";
+
     /// <summary>
     /// Deletes the rows an aliased parameter had before it became one (a database indexed by an earlier version), at
     /// start before searches are served. Nothing reads them any more; they only take room.
@@ -68,7 +72,4 @@ public static class ReferenceAliases
             logger.LogInformation("Deleted {Rows} index rows of parameters now answered from other parameters' rows", deleted);
     }
 
-    /// <summary><see cref="RowTest"/> as a clause to append to a WHERE: empty, or " AND (...)".</summary>
-    public static string AndRowTest(IEnumerable<string> types, string code, string row) =>
-        RowTest(types, code, row) is { } test ? " AND " + test : "";
 }

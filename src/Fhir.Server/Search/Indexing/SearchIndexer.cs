@@ -80,10 +80,13 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
                     rows.Strings.Add((ParamKey.For(type, t.ParamCode, ParamKey.TextSuffix), t.TextNormalized!, t.Text));
                 break;
             case ReferenceIndexEntry r:
-                if (r.ResourceType is not null && r.Id is not null && !ReferenceAliases.IsAliased(pid))
-                    rows.References.Add((pid, r.Id, r.ResourceType));
-                if (r.Url is not null && !ReferenceAliases.IsAliased(pid))
-                    rows.References.Add((pid, r.Url, ""));
+                if (!ReferenceAliases.IsAliased(pid))
+                {
+                    if (r.ResourceType is not null && r.Id is not null)
+                        rows.References.Add((pid, r.Id, r.ResourceType));
+                    if (r.Url is not null)
+                        rows.References.Add((pid, r.Url, ""));
+                }
                 if (r.IdentifierValue is not null)
                     rows.Tokens.Add((ParamKey.For(type, r.ParamCode, ParamKey.IdentifierSuffix), r.IdentifierValue, r.IdentifierSystem ?? ""));
                 break;

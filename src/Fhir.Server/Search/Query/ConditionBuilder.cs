@@ -154,11 +154,11 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             throw Unsupported($"Unknown search parameter '{code}' for {string.Join(",", types)}");
         if (parameter.Type is "special")
             throw Unsupported($"The special search parameter '{code}' is not supported");
-        long[] Pids(string suffix = "") => suffix.Length == 0 && parameter.Type == "reference"
+        long[] Pids(string suffix = "") => suffix.Length == 0
             ? ReferenceAliases.Pids(types, code)
             : types.Select(t => ParamKey.For(t, code + suffix)).Distinct().ToArray();
         // An aliased reference parameter reads its sources' rows, of its target type only.
-        var aliased = parameter.Type == "reference" && types.Any(t => ReferenceAliases.Find(t, code) is not null);
+        var aliased = types.Any(t => ReferenceAliases.Find(t, code) is not null);
         Func<string, SqlParams, string> Aliased(Func<string, SqlParams, string> alternative) =>
             aliased ? (i, p) => alternative(i, p) + ReferenceAliases.AndRowTest(types, code, i) : alternative;
 
@@ -167,9 +167,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             if (value is not ("true" or "false"))
                 throw FhirException.BadRequest($"{name}={value}: :missing takes true or false");
             var table = TableOf(parameter.Type);
-            return !aliased
-                ? new IndexCondition(table, Pids(), [], 9, negate: value == "true")
-                : new IndexCondition(table, Pids(), [Aliased((_, _) => "1")], 9, negate: value == "true");
+            return new IndexCondition(table, Pids(), aliased ? [Aliased((_, _) => "1")] : [], 9, negate: value == "true");
         }
 
         switch (parameter.Type)

@@ -373,10 +373,8 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
                 request.Ignored.Add(message);
                 continue;
             }
-            var pids = string.Join(", ", parameter.Type == "reference"
-                ? ReferenceAliases.Pids(types!, key.Code)
-                : types!.Select(t => ParamKey.For(t, key.Code)).Distinct());
-            var rowTest = parameter.Type == "reference" ? ReferenceAliases.AndRowTest(types!, key.Code, "s") : "";
+            var pids = string.Join(", ", ReferenceAliases.Pids(types!, key.Code));
+            var rowTest = ReferenceAliases.AndRowTest(types!, key.Code, "s");
             var table = ConditionBuilder.TableOf(parameter.Type);
             var aggregate = key.Descending ? "MAX" : "MIN";
             var (column, numeric) = parameter.Type switch
