@@ -148,6 +148,9 @@ static async Task<int> Query(HttpClient http, Options options)
     };
     var serverPid = options.Int("server-pid", 0);
     var perKindSeconds = options.Int("seconds-per-kind", 0);
+    // --timeline 1: the timed mix also prints its requests and latencies per second, to see whether the slow requests
+    // come together (a background round of the server) or spread evenly.
+    var timeline = options.Int("timeline", 0) == 1;
     // Closed-loop clients on a shared machine: latency is CPU per request times queueing, so the server's and
     // this process's CPU time per request are the comparable figures (from /proc/PID/stat, as bench/fhir/run.sh).
     // --only 2,3 runs just those kinds (0-based, as listed), for profiling one query shape.
@@ -164,7 +167,7 @@ static async Task<int> Query(HttpClient http, Options options)
     }
     if (slices.Count > 0)
         Console.WriteLine($"warm-up ({warmup} s, 10 s slices): {string.Join(", ", slices)}");
-    var mix = await RunMix(http, kinds, selected, clients, seconds, serverPid);
+    var mix = await RunMix(http, kinds, selected, clients, seconds, serverPid, timeline);
     Console.WriteLine($"| query ({clients} clients, {seconds} s) | requests | p50 ms | p95 ms |");
     Console.WriteLine("|---|---|---|---|");
     foreach (var k in selected)
@@ -203,9 +206,11 @@ static double ProcessCpuMicroseconds(int pid)
     return (long.Parse(fields[11]) + long.Parse(fields[12])) * 1_000_000.0 / 100.0;
 }
 
-static async Task<MixResult> RunMix(HttpClient http, (string Name, Func<Random, string> Url)[] kinds, int[] selected, int clients, int seconds, int serverPid)
+static async Task<MixResult> RunMix(HttpClient http, (string Name, Func<Random, string> Url)[] kinds, int[] selected, int clients, int seconds, int serverPid,
+    bool timeline = false)
 {
     var latencies = kinds.Select(_ => new ConcurrentBag<double>()).ToArray();
+    var finished = new ConcurrentBag<(double At, double Ms)>();
     var errors = 0;
     var self = Process.GetCurrentProcess();
     var clientBefore = self.TotalProcessorTime;
@@ -224,7 +229,9 @@ static async Task<MixResult> RunMix(HttpClient http, (string Name, Func<Random, 
             await response.Content.ReadAsByteArrayAsync();
             if (!response.IsSuccessStatusCode)
                 Interlocked.Increment(ref errors);
-            latencies[k].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            latencies[k].Add(ms);
+            finished.Add((clock.Elapsed.TotalSeconds, ms));
         }
     }).ToList();
     await Task.WhenAll(workers);
@@ -233,6 +240,15 @@ static async Task<MixResult> RunMix(HttpClient http, (string Name, Func<Random, 
     self.Refresh();
     var clientCpu = (self.TotalProcessorTime - clientBefore).TotalMicroseconds;
     var serverCpu = ProcessCpuMicroseconds(serverPid) - serverBefore;
+    if (timeline)
+    {
+        Console.WriteLine("| second | requests | p50 ms | p95 ms | max ms |");
+        foreach (var second in finished.GroupBy(f => (int)f.At).OrderBy(g => g.Key))
+        {
+            var sorted = second.Select(f => f.Ms).Order().ToArray();
+            Console.WriteLine($"| {second.Key} | {sorted.Length} | {Percentile(sorted, 50):F1} | {Percentile(sorted, 95):F1} | {sorted[^1]:F1} |");
+        }
+    }
     return new MixResult(
         [.. latencies.Select(l => l.OrderBy(x => x).ToArray())],
         total / elapsed,
