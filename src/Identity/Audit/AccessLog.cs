@@ -187,7 +187,7 @@ public sealed class AccessLog(IResourceStore store, AccessLogJournal journal, Pa
                 var indexer = Indexer;
                 try
                 {
-                    await store.WriteAsync(session =>
+                    await store.WriteAccessLogAsync(session =>
                     {
                         var connection = (SqliteConnection)session.Connection;
                         foreach (var e in events)

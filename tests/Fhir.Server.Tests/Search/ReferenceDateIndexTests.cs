@@ -107,6 +107,66 @@ public class ReferenceDateIndexTests(FhirServerFactory factory) : IClassFixture<
         Assert.Equal(["rdi-m4", "rdi-m1"], SearchFixture.IdsOf(body));
     }
 
+    private List<string> PairRows(ReferenceDateIndex.Pair pair, string refIdPrefix)
+    {
+        using var connection = factory.Services.GetRequiredService<SqliteResourceStore>().OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT ref_id || '|' || ref_type || '|' || low || '|' || high || '|' || rid FROM ix_reference_date WHERE pid = $pid AND ref_id >= $from AND ref_id < $to ORDER BY 1";
+        command.Parameters.AddWithValue("$pid", pair.Key);
+        command.Parameters.AddWithValue("$from", refIdPrefix);
+        command.Parameters.AddWithValue("$to", refIdPrefix + "~");
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+            rows.Add(reader.GetString(0));
+        return rows;
+    }
+
+    private Task Message(string id, string status, string sent, string gp) => Put("Communication", id, $$"""
+        {"resourceType":"Communication","id":"{{id}}","status":"{{status}}","sent":"{{sent}}","recipient":[{"reference":"Practitioner/{{gp}}"}]}
+        """);
+
+    /// <summary>
+    /// recipient and sent are also indexed with status: a GP's open messages are walked by sent without reading the
+    /// closed ones. The rows follow a change of status, and every form of the search gives what the plain pair gives.
+    /// </summary>
+    [Fact]
+    public async Task GpsOpenMessagesBySent_AreWalkedFromRowsWithTheirStatus_WhichFollowAChangeOfStatus()
+    {
+        var triple = ReferenceDateIndex.Find("Communication", "recipient", "sent", "status")!;
+        await Message("rdi-s1", "in-progress", "2026-05-03T09:00:00Z", "rdi-gp-status");
+        await Message("rdi-s2", "completed", "2026-05-01T09:00:00Z", "rdi-gp-status");
+        await Message("rdi-s3", "in-progress", "2026-05-02T09:00:00Z", "rdi-gp-status");
+        await Message("rdi-s4", "in-progress", "2026-05-04T09:00:00Z", "rdi-gp-elsewhere");
+        Assert.Equal(2, PairRows(triple, "rdi-gp-status|in-progress").Count);
+        Assert.Single(PairRows(triple, "rdi-gp-status|completed"));
+
+        const string open = "/fhir/Communication?recipient=Practitioner/rdi-gp-status&_sort=sent&status=";
+        Assert.Equal(["rdi-s3", "rdi-s1"], SearchFixture.IdsOf(await (await _client.GetAsync(open + "in-progress")).ReadJsonAsync()));
+        Assert.Equal(["rdi-s3", "rdi-s1"], SearchFixture.IdsOf(await (await _client.GetAsync(open + "http://hl7.org/fhir/event-status|in-progress")).ReadJsonAsync()));
+        Assert.Empty(SearchFixture.IdsOf(await (await _client.GetAsync(open + "http://example.org/other|in-progress")).ReadJsonAsync()));
+        Assert.Equal(["rdi-s2", "rdi-s3", "rdi-s1"], SearchFixture.IdsOf(await (await _client.GetAsync(open + "in-progress,completed")).ReadJsonAsync()));
+        Assert.Equal(["rdi-s2"], SearchFixture.IdsOf(await (await _client.GetAsync(open + "completed")).ReadJsonAsync()));
+
+        await Message("rdi-s1", "completed", "2026-05-03T09:00:00Z", "rdi-gp-status");
+        Assert.Single(PairRows(triple, "rdi-gp-status|in-progress"));
+        Assert.Equal(2, PairRows(triple, "rdi-gp-status|completed").Count);
+        Assert.Equal(["rdi-s3"], SearchFixture.IdsOf(await (await _client.GetAsync(open + "in-progress")).ReadJsonAsync()));
+        Assert.Equal(["rdi-s2", "rdi-s1"], SearchFixture.IdsOf(await (await _client.GetAsync(open + "completed")).ReadJsonAsync()));
+
+        var before = PairRows(triple, "rdi-gp-");
+        await factory.Services.GetRequiredService<SqliteResourceStore>().WriteAsync(session =>
+        {
+            using var command = ((SqliteConnection)session.Connection).CreateCommand();
+            command.CommandText = "DELETE FROM ix_reference_date WHERE pid = $pid; DELETE FROM ix_reference_date_pair WHERE pid = $pid";
+            command.Parameters.AddWithValue("$pid", triple.Key);
+            return command.ExecuteNonQuery();
+        });
+        Assert.Empty(PairRows(triple, "rdi-gp-"));
+        factory.Services.GetRequiredService<ReferenceDateIndex>().Backfill();
+        Assert.Equal(before, PairRows(triple, "rdi-gp-"));
+    }
+
     [Fact]
     public async Task Backfill_FillsAPairTheDatabaseLacks_AndDropsOneNoLongerDeclared()
     {

@@ -27,11 +27,9 @@ public class SearchQueryPlanTests(FhirServerFactory factory, ITestOutputHelper o
                 return;
             factory.CreateClient();
             var store = factory.Services.GetRequiredService<SqliteResourceStore>();
-            using var connection = store.OpenConnection();
-            using var cmd = connection.CreateCommand();
             long P(string type, string code) => ParamKey.For(type, code);
-            cmd.CommandText = $"""
-                BEGIN;
+            // Through the store's writer, as every write of the server: searches then read a snapshot that holds the rows.
+            var sql = $"""
                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Patients})
                 INSERT INTO search_resource (rid, type, id, seq, last_updated, alive) SELECT i, 'Patient', 'p' || i, 0, 0, 1 FROM n;
                 INSERT INTO ix_token (pid, code, system, rid) SELECT {P("Patient", "identifier")}, 'bsn' || rid, 'http://fhir.nl/fhir/NamingSystem/bsn', rid FROM search_resource;
@@ -55,9 +53,15 @@ public class SearchQueryPlanTests(FhirServerFactory factory, ITestOutputHelper o
                     FROM ix_reference r JOIN ix_date d ON d.rid = r.rid AND d.pid = {P("Appointment", "date")} WHERE r.pid = {P("Appointment", "actor")};
                 INSERT INTO ix_reference_date (pid, ref_id, ref_type, low, high, rid) SELECT {ReferenceDateIndex.Find("Communication", "recipient", "sent")!.Key}, r.ref_id, r.ref_type, d.low, d.high, r.rid
                     FROM ix_reference r JOIN ix_date d ON d.rid = r.rid AND d.pid = {P("Communication", "sent")} WHERE r.pid = {P("Communication", "recipient")};
-                COMMIT;
+                INSERT INTO ix_reference_date (pid, ref_id, ref_type, low, high, rid) SELECT {ReferenceDateIndex.Find("Communication", "recipient", "sent", "status")!.Key}, r.ref_id || '|' || t.code, r.ref_type, d.low, d.high, r.rid
+                    FROM ix_reference r JOIN ix_date d ON d.rid = r.rid AND d.pid = {P("Communication", "sent")} JOIN ix_token t ON t.rid = r.rid AND t.pid = {P("Communication", "status")} WHERE r.pid = {P("Communication", "recipient")};
                 """;
-            cmd.ExecuteNonQuery();
+            store.WriteAsync(session =>
+            {
+                using var cmd = session.Connection.CreateCommand();
+                cmd.CommandText = sql;
+                return cmd.ExecuteNonQuery();
+            }).GetAwaiter().GetResult();
             _seeded = true;
         }
     }

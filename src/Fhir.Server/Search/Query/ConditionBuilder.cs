@@ -85,10 +85,30 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
                 if (registry.Find(types[0], code) is not { Type: "reference" } parameter
                     || ParseReference(parameter, modifier, value) is not { Type: not null } target)
                     continue;
+                string? tokenCode = null;
+                if (pair.Token is not null && (tokenCode = TokenCode(arguments, pair.Token)) is null)
+                    continue;
                 var range = ranges.FirstOrDefault(r => r.Code == pair.Date);
-                yield return new ReferenceDateCondition(pair, target.Id, target.Type, range.Code is null ? null : (range.From, range.To), conditions[n]);
+                yield return new ReferenceDateCondition(pair, pair.RefId(target.Id, tokenCode), target.Type,
+                    range.Code is null ? null : (range.From, range.To), conditions[n]);
             }
         }
+    }
+
+    /// <summary>
+    /// The code of a plain argument of token parameter <paramref name="token"/> with one value (<c>code</c>, <c>system|code</c>
+    /// or <c>|code</c>), for a pair that indexes that token's codes; its rows are candidates, the argument is still tested.
+    /// </summary>
+    private static string? TokenCode(List<(string Name, string Value)> arguments, string token)
+    {
+        foreach (var (name, value) in arguments)
+        {
+            if (name != token || value.Contains(',') || value.Contains('\\'))
+                continue;
+            if (SplitToken(value).Code is { Length: > 0 } code && !code.Contains('|'))
+                return code;
+        }
+        return null;
     }
 
     /// <summary>A bounded range from repeated arguments of one date parameter, to drive the query (see <see cref="DateRangeCondition"/>).</summary>
