@@ -121,7 +121,7 @@ public sealed class ReferenceDateIndex(SqliteResourceStore store, ILogger<Refere
                 using var fill = c.CreateCommand();
                 var (refId, token) = pair.Token is null
                     ? ("r.ref_id", "")
-                    : ("r.ref_id || '|' || t.code", "CROSS JOIN (SELECT DISTINCT rid, code FROM ix_token WHERE pid = $token) t ON t.rid = r.rid");
+                    : ("r.ref_id || '|' || t.code", "CROSS JOIN ix_token t ON t.rid = r.rid AND t.pid = $token");
                 fill.CommandText = $"""
                     INSERT OR IGNORE INTO ix_reference_date (pid, ref_id, ref_type, low, high, rid)
                     SELECT $key, {refId}, r.ref_type, d.low, d.high, r.rid

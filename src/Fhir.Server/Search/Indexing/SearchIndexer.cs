@@ -131,11 +131,38 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         Write((SqliteConnection)session.Connection, stored.Type, stored.Id, stored.Seq, stored.LastUpdated.ToUnixTimeMilliseconds(),
             prepared as Rows, replace: stored.Version > 1);
 
+    /// <summary>Per resource type, the reference parameters that put a resource in a patient's compartment (their rows of type Patient).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HashSet<long>> _compartmentPids = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The ids of the patients whose compartment holds the resource, comma-separated ('' for none): stored with it
+    /// (search_resource.patients) for the access log's record of a search (<see cref="Query.SearchExecutor.Load"/>).
+    /// A Patient is its own. Resource ids hold no comma ([A-Za-z0-9.-]).
+    /// </summary>
+    private string Patients(string type, string id, Rows rows)
+    {
+        if (type == "Patient")
+            return id;
+        var pids = _compartmentPids.GetOrAdd(type, t => registry.Definitions.GetCompartment("Patient").TryGetValue(t, out var codes)
+            ? [.. codes.SelectMany(code => ReferenceAliases.Pids([t], code))]
+            : []);
+        if (pids.Count == 0)
+            return "";
+        List<string>? patients = null;
+        foreach (var reference in rows.References)
+        {
+            if (reference.RefType == "Patient" && pids.Contains(reference.Pid) && !(patients ??= []).Contains(reference.RefId))
+                patients.Add(reference.RefId);
+        }
+        return patients is null ? "" : string.Join(',', patients);
+    }
+
     /// <summary>Replaces the index rows of one resource; <paramref name="rows"/> null marks it deleted.</summary>
     public void Write(SqliteConnection connection, string type, string id, long seq, long lastUpdated, Rows? rows, bool replace)
     {
         var c = _commands.GetValue(connection, CommandsFor);
-        var rid = c.Upsert.Bind(1, type).Bind(2, id).Bind(3, seq).Bind(4, lastUpdated).Bind(5, rows is null ? 0 : 1).ExecuteInt64();
+        var rid = c.Upsert.Bind(1, type).Bind(2, id).Bind(3, seq).Bind(4, lastUpdated).Bind(5, rows is null ? 0 : 1)
+            .Bind(6, rows is null ? "" : Patients(type, id, rows)).ExecuteInt64();
         if (replace)
         {
             foreach (var delete in c.Deletes)
@@ -280,8 +307,9 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         public Commands(SqliteConnection connection)
         {
             Upsert = new SqliteStatement(connection, """
-                INSERT INTO search_resource (type, id, seq, last_updated, alive) VALUES ($p1, $p2, $p3, $p4, $p5)
-                ON CONFLICT (type, id) DO UPDATE SET seq = excluded.seq, last_updated = excluded.last_updated, alive = excluded.alive
+                INSERT INTO search_resource (type, id, seq, last_updated, alive, patients) VALUES ($p1, $p2, $p3, $p4, $p5, $p6)
+                ON CONFLICT (type, id) DO UPDATE SET seq = excluded.seq, last_updated = excluded.last_updated, alive = excluded.alive,
+                    patients = excluded.patients
                 RETURNING rid
                 """);
             Deletes = new[] { "ix_string", "ix_token", "ix_reference", "ix_reference_pending", "ix_date", "ix_number", "ix_quantity", "ix_uri", "ix_composite", "ix_date_long", "ix_reference_date" }
