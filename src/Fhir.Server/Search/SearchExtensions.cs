@@ -21,7 +21,6 @@ public static class SearchExtensions
         services.AddSingleton<Reindexer>();
         services.AddSingleton<SearchExecutor>();
         services.AddSingleton<SearchBundleWriter>();
-        services.AddSingleton<SearchConnections>();
         services.AddSingleton<FhirSearch>();
         services.AddSingleton<IFhirSearch>(sp => sp.GetRequiredService<FhirSearch>());
         return services;

@@ -18,13 +18,6 @@ public interface IResourceStore
     /// </summary>
     Task<T> WriteAsync<T>(Func<IWriteSession, T> work, CancellationToken ct = default);
 
-    /// <summary>
-    /// As <see cref="WriteAsync{T}"/>, for the access log: its AuditEvents and the moves of their waiting index rows.
-    /// Searches that do not read AuditEvents need not see these writes, so they do not end the snapshots that search
-    /// connections keep between searches (<see cref="Search.SearchConnections"/>).
-    /// </summary>
-    Task<T> WriteAccessLogAsync<T>(Func<IWriteSession, T> work, CancellationToken ct = default);
-
     Task<bool> IsReachableAsync(CancellationToken ct = default);
 
     Task<long> CountVersionsAsync(CancellationToken ct = default);

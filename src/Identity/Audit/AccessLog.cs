@@ -187,7 +187,7 @@ public sealed class AccessLog(IResourceStore store, AccessLogJournal journal, Pa
                 var indexer = Indexer;
                 try
                 {
-                    await store.WriteAccessLogAsync(session =>
+                    await store.WriteAsync(session =>
                     {
                         var connection = (SqliteConnection)session.Connection;
                         foreach (var e in events)

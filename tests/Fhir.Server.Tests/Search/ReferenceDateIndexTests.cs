@@ -74,6 +74,33 @@ public class ReferenceDateIndexTests(FhirServerFactory factory) : IClassFixture<
         Assert.Contains(plan, line => line.Contains("USING PRIMARY KEY (pid=? AND ref_id=? AND ref_type=? AND low>? AND low<?)", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A pair row in the range proves the reference and the date bounds by itself, so those are not tested again for the
+    /// resources found through it; resources found through a long date value (a month, in ix_date_long) are, and other
+    /// arguments always are.
+    /// </summary>
+    [Fact]
+    public async Task GpsDay_RowsInTheRangeProveItsBounds_LongOnesAndOtherArgumentsAreStillTested()
+    {
+        await Message("rdi-c1", "in-progress", "2026-12-15T00:00:00Z", "rdi-gp-p");
+        await Message("rdi-c2", "in-progress", "2026-12-15T23:59:59Z", "rdi-gp-p");
+        await Message("rdi-c3", "in-progress", "2026-12-14T23:59:59Z", "rdi-gp-p");
+        await Message("rdi-c4", "in-progress", "2026-12-16T00:00:00Z", "rdi-gp-p");
+        await Message("rdi-c-done", "completed", "2026-12-15T10:00:00Z", "rdi-gp-p");
+        await Message("rdi-c-long-p", "in-progress", "2026-12", "rdi-gp-p");
+        await Message("rdi-c-long-q", "in-progress", "2026-12", "rdi-gp-q");
+        await Message("rdi-c-long-old", "in-progress", "2025-12", "rdi-gp-p");
+
+        const string gp = "/fhir/Communication?recipient=Practitioner/rdi-gp-p";
+        Assert.Equal(["rdi-c-done", "rdi-c-long-p", "rdi-c1", "rdi-c2"], await Ids(gp + "&sent=ge2026-12-15&sent=lt2026-12-16"));
+        Assert.Equal(["rdi-c-done", "rdi-c-long-p", "rdi-c1", "rdi-c2", "rdi-c4"], await Ids(gp + "&sent=ge2026-12-15&sent=le2026-12-16"));
+        Assert.Equal(["rdi-c-done", "rdi-c-long-p", "rdi-c2"], await Ids(gp + "&sent=gt2026-12-15T00:00:00Z&sent=lt2026-12-16"));
+        Assert.Equal(["rdi-c-long-p", "rdi-c1", "rdi-c2"], await Ids(gp + "&sent=ge2026-12-15&sent=lt2026-12-16&status=in-progress"));
+        Assert.Equal(["rdi-c-long-q"], await Ids("/fhir/Communication?recipient=Practitioner/rdi-gp-q&sent=ge2026-12-15&sent=lt2026-12-16"));
+        // A bound that is not a range's (eq: the value within the day) keeps every date argument tested.
+        Assert.Equal(["rdi-c-done", "rdi-c2"], await Ids(gp + "&sent=ge2026-12-15T00:01:00Z&sent=lt2026-12-16&sent=eq2026-12-15"));
+    }
+
     [Fact]
     public async Task MovedAppointment_IsFoundOnItsNewDayOnly_AndADeletedOneLeavesNoRows()
     {

@@ -54,7 +54,7 @@ public sealed class PendingReferences(SqliteResourceStore store, ILogger<Pending
                 return;
             last = max;
         }
-        while (await store.WriteAccessLogAsync(session => Merge((SqliteConnection)session.Connection, ChunkRows, last), ct) > 0)
+        while (await store.WriteAsync(session => Merge((SqliteConnection)session.Connection, ChunkRows, last), ct) > 0)
         {
         }
     }
@@ -113,7 +113,7 @@ public sealed class PendingReferences(SqliteResourceStore store, ILogger<Pending
                     while (!stoppingToken.IsCancellationRequested && HasRows())
                     {
                         var started = Stopwatch.GetTimestamp();
-                        var moved = await store.WriteAccessLogAsync(session => Merge((SqliteConnection)session.Connection, ChunkRows), stoppingToken);
+                        var moved = await store.WriteAsync(session => Merge((SqliteConnection)session.Connection, ChunkRows), stoppingToken);
                         logger.LogDebug("Merged {Rows} waiting reference index rows in {Milliseconds:F0} ms", moved, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                         if (moved < ChunkRows)
                             break;

@@ -89,11 +89,21 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
                 if (pair.Token is not null && (tokenCode = TokenCode(arguments, pair.Token)) is null)
                     continue;
                 var range = ranges.FirstOrDefault(r => r.Code == pair.Date);
+                // A pair row in the range holds the reference and a date value in it. That value meets each date argument
+                // when the range is exactly theirs: bounds only (ge, gt, le, lt), each one value without modifier.
+                var dates = Enumerable.Range(0, arguments.Count).Where(m => DateArgumentCode(arguments[m].Name) == pair.Date).ToList();
+                var exact = range.Code is not null && dates.All(m => arguments[m].Name == pair.Date && !arguments[m].Value.Contains(',')
+                    && SplitPrefix(arguments[m].Value).Prefix is "ge" or "gt" or "le" or "lt");
+                List<Condition> proven = [conditions[n], .. exact ? dates.Select(m => conditions[m]) : []];
                 yield return new ReferenceDateCondition(pair, pair.RefId(target.Id, tokenCode), target.Type,
-                    range.Code is null ? null : (range.From, range.To), conditions[n]);
+                    range.Code is null ? null : (range.From, range.To), conditions[n], range.Code is null ? [] : proven);
             }
         }
     }
+
+    /// <summary>The parameter code of an argument (before a modifier); chains and reverse chains have none.</summary>
+    private static string? DateArgumentCode(string name) =>
+        name.Contains('.') || name.StartsWith("_has:", StringComparison.Ordinal) ? null : name.Split(':')[0];
 
     /// <summary>
     /// The code of a plain argument of token parameter <paramref name="token"/> with one value (<c>code</c>, <c>system|code</c>

@@ -278,9 +278,16 @@ public static class SqlFilter
             LastDriverSet = driverSet;
             LastDriverCount = driverCount;
         }
+        IReadOnlyList<Condition> proven = [];
+        if (driver is ReferenceDateCondition { Proven.Count: > 0 } pairDriver)
+        {
+            parts.Add(pairDriver.DriveWhere(alias, p));
+            proven = pairDriver.Proven;
+        }
+        else if (driverSet is not null)
+            parts.Add($"{alias}.rid IN ({driverSet})");
         if (driverSet is not null)
         {
-            parts.Add($"{alias}.rid IN ({driverSet})");
             if (types is { Count: > 0 })
                 parts.Add(types.Count == 1 ? $"+{alias}.type = {p.Add(types[0])}" : $"+{alias}.type IN ({p.List(types)})");
             parts.Add($"+{alias}.alive = 1");
@@ -294,7 +301,7 @@ public static class SqlFilter
         }
         foreach (var c in conditions)
         {
-            if (!ReferenceEquals(c, driver))
+            if (!ReferenceEquals(c, driver) && !proven.Contains(c))
                 parts.Add(c.Test(alias, p));
         }
         return string.Join(" AND ", parts);
@@ -332,13 +339,37 @@ public sealed class DateRangeCondition(IReadOnlyList<long> pids, long from, long
 /// but a page sorted by the date may walk the reference's rows (<see cref="WalkWhere"/>) in date order. It only
 /// finds candidates: the reference and date conditions themselves are still checked.
 /// </summary>
-public sealed class ReferenceDateCondition(Indexing.ReferenceDateIndex.Pair pair, string refId, string refType, (long From, long To)? range, Condition covers)
+public sealed class ReferenceDateCondition(Indexing.ReferenceDateIndex.Pair pair, string refId, string refType, (long From, long To)? range, Condition covers,
+    IReadOnlyList<Condition> proven)
     : Condition
 {
     public Indexing.ReferenceDateIndex.Pair Pair => pair;
 
     /// <summary>The reference argument's own condition, which every row of this reference in the pair index meets.</summary>
     public Condition Covers => covers;
+
+    /// <summary>
+    /// The conditions that a row of the pair index in the range proves by itself when this condition drives
+    /// (<see cref="DriveWhere"/>): the reference argument, and the date arguments when the range is exactly theirs.
+    /// </summary>
+    public IReadOnlyList<Condition> Proven => proven;
+
+    /// <summary>
+    /// The WHERE term when this condition drives: a resource found through its pair rows in the range meets the
+    /// <see cref="Proven"/> conditions already (the row holds the reference and a date value in the range), so only one
+    /// found through the long values of ix_date_long is tested for them. The same resources as <see cref="Set"/> with
+    /// those tests, without three look-ups per candidate (a practitioner's day: 243 instead of 52 µs in SQLite).
+    /// </summary>
+    public string DriveWhere(string alias, SqlParams p)
+    {
+        var (from, to) = range ?? throw new InvalidOperationException("Only a condition with a range drives");
+        var i = NewAlias("i");
+        var pairRows = $"SELECT {i}.rid FROM ix_reference_date {i} WHERE {WalkWhere(i, p)} AND {i}.low >= {p.Add(from - Indexing.SearchIndexer.LongDate)} " +
+            $"AND {i}.low < {p.Add(to)} AND {i}.high >= {p.Add(from)}";
+        var longRows = $"SELECT rid FROM ix_date_long WHERE pid = {pair.DatePid} AND low < {p.Add(to)} AND high >= {p.Add(from)}";
+        var tests = string.Concat(proven.Select(c => " AND " + c.Test(alias, p)));
+        return $"({alias}.rid IN ({pairRows}) OR ({alias}.rid IN ({longRows}){tests}))";
+    }
 
     public override int Priority => range is null ? 9 : 0;
 

@@ -92,22 +92,9 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Counts the committed writes that searches must see (all but the access log's, <see cref="WriteAccessLogAsync{T}"/>):
-    /// raised after the commit and before the writers hear of it, so a search that starts after a write returned and finds
-    /// the count it last read has a snapshot that holds the write.
-    /// </summary>
-    public long DataVersion => Interlocked.Read(ref _dataVersion);
-
-    private long _dataVersion;
-
-    public Task<T> WriteAsync<T>(Func<IWriteSession, T> work, CancellationToken ct = default) => Enqueue(work, changesData: true);
-
-    public Task<T> WriteAccessLogAsync<T>(Func<IWriteSession, T> work, CancellationToken ct = default) => Enqueue(work, changesData: false);
-
-    private Task<T> Enqueue<T>(Func<IWriteSession, T> work, bool changesData)
+    public Task<T> WriteAsync<T>(Func<IWriteSession, T> work, CancellationToken ct = default)
     {
-        var request = new WriteRequest<T>(work, changesData);
+        var request = new WriteRequest<T>(work);
         if (!_queue.Writer.TryWrite(request))
             throw new ObjectDisposedException(nameof(SqliteResourceStore));
         return request.Completion.Task;
@@ -145,15 +132,9 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
             {
                 session ??= new WriterSession(OpenConnection());
                 session.CommitBatch(batch);
-                if (batch.Exists(r => r.ChangesData))
-                    Interlocked.Increment(ref _dataVersion);
-                foreach (var request in batch)
-                    request.Complete();
             }
             catch (Exception ex)
             {
-                // Whatever the batch did is rolled back; counting it anyway only costs the searches' snapshots.
-                Interlocked.Increment(ref _dataVersion);
                 _logger.LogError(ex, "Write batch of {Count} failed", batch.Count);
                 foreach (var request in batch)
                     request.FailIfPending(ex);
@@ -174,9 +155,6 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
 
     private interface IWriteRequest
     {
-        /// <summary>False for the access log's writes, which searches of other types need not see (<see cref="DataVersion"/>).</summary>
-        bool ChangesData { get; }
-
         /// <summary>Runs the work; returns the exception it threw, if any.</summary>
         Exception? Run(IWriteSession session);
 
@@ -185,10 +163,8 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         void FailIfPending(Exception ex);
     }
 
-    private sealed class WriteRequest<T>(Func<IWriteSession, T> work, bool changesData) : IWriteRequest
+    private sealed class WriteRequest<T>(Func<IWriteSession, T> work) : IWriteRequest
     {
-        public bool ChangesData => changesData;
-
         // The unit runs on the writer's thread but in its caller's execution context, so what the caller's
         // flow carries (the HTTP request, who is writing) is visible to indexers inside the transaction.
         private readonly ExecutionContext? _context = ExecutionContext.Capture();
@@ -386,6 +362,7 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
                         _commit.ExecuteNonQuery();
                     else
                         _rollback.ExecuteNonQuery();
+                    batch[0].Complete();
                     return;
                 }
                 foreach (var request in batch)
@@ -408,6 +385,8 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
                 try { _rollback.ExecuteNonQuery(); } catch (SqliteException) { }
                 throw;
             }
+            foreach (var request in batch)
+                request.Complete();
         }
 
         public StoredResource? ReadCurrent(string type, string id)
