@@ -336,8 +336,8 @@ public sealed class DateRangeCondition(IReadOnlyList<long> pids, long from, long
 /// A reference and a date parameter indexed together (<see cref="Indexing.ReferenceDateIndex"/>), for one reference
 /// value. With a range of the date (<c>date=ge..&amp;date=lt..</c>) it drives: that reference's values in the range,
 /// bounded as in <see cref="DateRangeCondition"/>, plus the long values of ix_date_long. Without one it does not drive,
-/// but a page sorted by the date may walk the reference's rows (<see cref="WalkWhere"/>) in date order. It only
-/// finds candidates: the reference and date conditions themselves are still checked.
+/// but a page sorted by the date may walk the reference's rows (<see cref="WalkWhere"/>) in date order. Its rows in
+/// the range prove the reference and plain date bounds (<see cref="Proven"/>); every other condition is still checked.
 /// </summary>
 public sealed class ReferenceDateCondition(Indexing.ReferenceDateIndex.Pair pair, string refId, string refType, (long From, long To)? range, Condition covers,
     IReadOnlyList<Condition> proven)
