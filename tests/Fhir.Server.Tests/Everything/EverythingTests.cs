@@ -9,8 +9,7 @@ public class EverythingTests(FhirServerFactory factory) : IClassFixture<FhirServ
 {
     private readonly HttpClient _client = factory.CreateClient();
 
-    private async Task Put(string type, string id, string json) =>
-        Assert.True((await _client.PutAsync($"/fhir/{type}/{id}", FhirHttp.Json(json))).IsSuccessStatusCode);
+    private Task Put(string type, string id, string json) => _client.PutOkAsync(type, id, json);
 
     private async Task SeedAsync()
     {

@@ -114,6 +114,13 @@ public static class FhirHttp
         return await client.SendAsync(request);
     }
 
+    /// <summary>Creates or updates <c>{type}/{id}</c> and asserts success (with the server's answer as the message).</summary>
+    public static async Task PutOkAsync(this HttpClient client, string type, string id, string json)
+    {
+        var response = await client.PutAsync($"/fhir/{type}/{id}", Json(json));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>The first issue's diagnostics, for assertion messages.</summary>
     public static string Diagnostics(this JsonElement outcome) =>
         outcome.TryGetProperty("issue", out var issues) && issues.GetArrayLength() > 0

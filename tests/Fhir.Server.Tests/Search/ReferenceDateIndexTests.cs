@@ -19,11 +19,7 @@ public class ReferenceDateIndexTests(FhirServerFactory factory) : IClassFixture<
 {
     private readonly HttpClient _client = factory.CreateClient();
 
-    private async Task Put(string type, string id, string json)
-    {
-        var response = await _client.PutAsync($"/fhir/{type}/{id}", FhirHttp.Json(json));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
+    private Task Put(string type, string id, string json) => _client.PutOkAsync(type, id, json);
 
     private Task Appointment(string id, string? start, params string[] practitioners)
     {

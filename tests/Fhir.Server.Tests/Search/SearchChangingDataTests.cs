@@ -11,11 +11,7 @@ public class SearchChangingDataTests(FhirServerFactory factory) : IClassFixture<
 {
     private readonly HttpClient _client = factory.CreateClient();
 
-    private async Task Put(string type, string id, string json)
-    {
-        var response = await _client.PutAsync($"/fhir/{type}/{id}", FhirHttp.Json(json));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
+    private Task Put(string type, string id, string json) => _client.PutOkAsync(type, id, json);
 
     private static string Patient(string id, string family, string? birthDate = null) =>
         $$"""{"resourceType":"Patient","id":"{{id}}","name":[{"family":"{{family}}"}]{{(birthDate is null ? "" : $",\"birthDate\":\"{birthDate}\"")}}}""";
