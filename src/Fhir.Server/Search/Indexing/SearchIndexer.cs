@@ -148,11 +148,13 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
             : []);
         if (pids.Count == 0)
             return "";
+        // An access log AuditEvent names up to 200 patients: a set keeps the de-duplication linear.
+        HashSet<string>? seen = null;
         List<string>? patients = null;
         foreach (var reference in rows.References)
         {
-            if (reference.RefType == "Patient" && pids.Contains(reference.Pid) && !(patients ??= []).Contains(reference.RefId))
-                patients.Add(reference.RefId);
+            if (reference.RefType == "Patient" && pids.Contains(reference.Pid) && (seen ??= new(StringComparer.Ordinal)).Add(reference.RefId))
+                (patients ??= []).Add(reference.RefId);
         }
         return patients is null ? "" : string.Join(',', patients);
     }
