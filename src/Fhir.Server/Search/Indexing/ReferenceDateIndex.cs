@@ -66,6 +66,7 @@ public sealed class ReferenceDateIndex(SqliteResourceStore store, ILogger<Refere
     {
         foreach (var pair in For(type))
         {
+            var codes = pair.Token is null ? null : rows.Tokens.Where(t => t.Pid == pair.TokenPid).Select(t => t.Code).Distinct(StringComparer.Ordinal).ToList();
             foreach (var reference in rows.References)
             {
                 if (reference.Pid != pair.ReferencePid)
@@ -74,12 +75,12 @@ public sealed class ReferenceDateIndex(SqliteResourceStore store, ILogger<Refere
                 {
                     if (date.Pid != pair.DatePid)
                         continue;
-                    if (pair.Token is null)
+                    if (codes is null)
                     {
                         rows.ReferenceDates.Add((pair.Key, reference.RefId, reference.RefType, date.Low, date.High));
                         continue;
                     }
-                    foreach (var code in rows.Tokens.Where(t => t.Pid == pair.TokenPid).Select(t => t.Code).Distinct(StringComparer.Ordinal))
+                    foreach (var code in codes)
                         rows.ReferenceDates.Add((pair.Key, pair.RefId(reference.RefId, code), reference.RefType, date.Low, date.High));
                 }
             }

@@ -131,9 +131,6 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         Write((SqliteConnection)session.Connection, stored.Type, stored.Id, stored.Seq, stored.LastUpdated.ToUnixTimeMilliseconds(),
             prepared as Rows, replace: stored.Version > 1);
 
-    /// <summary>Per resource type, the reference parameters that put a resource in a patient's compartment (their rows of type Patient).</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HashSet<long>> _compartmentPids = new(StringComparer.Ordinal);
-
     /// <summary>
     /// The ids of the patients whose compartment holds the resource, comma-separated ('' for none): stored with it
     /// (search_resource.patients) for the access log's record of a search (<see cref="Query.SearchExecutor.Load"/>).
@@ -143,9 +140,7 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
     {
         if (type == "Patient")
             return id;
-        var pids = _compartmentPids.GetOrAdd(type, t => registry.Definitions.GetCompartment("Patient").TryGetValue(t, out var codes)
-            ? [.. codes.SelectMany(code => ReferenceAliases.Pids([t], code))]
-            : []);
+        var pids = registry.PatientCompartmentPids(type);
         if (pids.Count == 0)
             return "";
         // An access log AuditEvent names up to 200 patients: a set keeps the de-duplication linear.

@@ -32,6 +32,18 @@ public sealed class SearchParameterRegistry(FhirDefinitions definitions, SqliteR
 
     public FhirDefinitions Definitions => definitions;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FrozenSet<long>> _patientCompartmentPids = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The parameter keys whose rows of type Patient put a resource of <paramref name="type"/> in that patient's compartment
+    /// (an alias's sources for an aliased parameter); empty for a type outside the compartment.
+    /// https://hl7.org/fhir/R4/compartmentdefinition-patient.html
+    /// </summary>
+    public FrozenSet<long> PatientCompartmentPids(string type) => _patientCompartmentPids.GetOrAdd(type, t =>
+        definitions.GetCompartment("Patient").TryGetValue(t, out var codes)
+            ? codes.SelectMany(code => ReferenceAliases.Pids([t], code)).ToFrozenSet()
+            : FrozenSet<long>.Empty);
+
     /// <summary>The parameter <paramref name="code"/> of <paramref name="type"/>, custom ones first; null when unknown.</summary>
     public SearchParameterDefinition? Find(string type, string code) => For(type).GetValueOrDefault(code);
 

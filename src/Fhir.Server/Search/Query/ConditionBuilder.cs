@@ -96,7 +96,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
                     && SplitPrefix(arguments[m].Value).Prefix is "ge" or "gt" or "le" or "lt");
                 List<Condition> proven = [conditions[n], .. exact ? dates.Select(m => conditions[m]) : []];
                 yield return new ReferenceDateCondition(pair, pair.RefId(target.Id, tokenCode), target.Type,
-                    range.Code is null ? null : (range.From, range.To), conditions[n], range.Code is null ? [] : proven);
+                    range.Code is null ? null : (range.From, range.To), conditions[n], proven);
             }
         }
     }

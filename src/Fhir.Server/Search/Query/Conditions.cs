@@ -279,7 +279,7 @@ public static class SqlFilter
             LastDriverCount = driverCount;
         }
         IReadOnlyList<Condition> proven = [];
-        if (driver is ReferenceDateCondition { Proven.Count: > 0 } pairDriver)
+        if (driver is ReferenceDateCondition pairDriver)
         {
             parts.Add(pairDriver.DriveWhere(alias, p));
             proven = pairDriver.Proven;

@@ -554,17 +554,13 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         var pids = new HashSet<long>();
         if (withPatients)
         {
-            var compartment = registry.Definitions.GetCompartment("Patient");
             foreach (var hit in byRid.Values)
             {
+                // The column reads rows of type Patient only, so an alias's sources need no extra test.
                 if (hit.Type == "Patient")
                     patients[hit.Rid] = [hit.Id];
-                else if (compartment.TryGetValue(hit.Type, out var codes))
-                {
-                    // The column reads rows of type Patient only, so an alias's sources need no extra test.
-                    foreach (var code in codes)
-                        pids.UnionWith(ReferenceAliases.Pids([hit.Type], code));
-                }
+                else
+                    pids.UnionWith(registry.PatientCompartmentPids(hit.Type));
             }
         }
         var p = new SqlParams();
