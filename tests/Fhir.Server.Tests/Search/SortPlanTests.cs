@@ -81,6 +81,8 @@ public class SortPlanTests(ITestOutputHelper output)
         Assert.Contains(plan, line => line.StartsWith(ReferenceDateWalk, StringComparison.Ordinal));
         // Only ties of one send time are sorted by rid as they come; the walk is never sorted as a whole.
         Assert.DoesNotContain("USE TEMP B-TREE FOR ORDER BY", plan);
+        // Each walked row is an open message of the GP at its only send time: no status, send time or tie is looked up per row.
+        Assert.DoesNotContain(plan, line => line.Contains("CORRELATED", StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -89,16 +91,17 @@ public class SortPlanTests(ITestOutputHelper output)
     /// without a send time (last either way).
     /// </summary>
     [Theory]
-    [InlineData("recipient", "_sort=sent")]
-    [InlineData("recipient", "_sort=-sent")]
-    [InlineData("recipient", "_sort=sent,-_id")]
-    [InlineData("sender", "_sort=sent")]
-    [InlineData("sender", "_sort=-sent")]
-    public async Task BothPlans_GiveTheSamePages_AndTheirCursorsAreInterchangeable(string reference, string sort)
+    [InlineData("recipient", "_sort=sent", "in-progress")]
+    [InlineData("recipient", "_sort=sent", "http://hl7.org/fhir/event-status|in-progress")]
+    [InlineData("recipient", "_sort=-sent", "in-progress")]
+    [InlineData("recipient", "_sort=sent,-_id", "in-progress")]
+    [InlineData("sender", "_sort=sent", "in-progress")]
+    [InlineData("sender", "_sort=-sent", "in-progress")]
+    public async Task BothPlans_GiveTheSamePages_AndTheirCursorsAreInterchangeable(string reference, string sort, string status)
     {
         using var factory = new FhirServerFactory();
         await CreateMessages(factory);
-        var query = $"{reference}=Practitioner/plan-gp-a&status=in-progress&{sort}&_count=7";
+        var query = $"{reference}=Practitioner/plan-gp-a&status={status}&{sort}&_count=7";
 
         var walked = Pages(factory, query, _ => SortPlan.WalkSortIndex);
         var sorted = Pages(factory, query, _ => SortPlan.SortDriverSet);
@@ -113,6 +116,57 @@ public class SortPlanTests(ITestOutputHelper output)
         Assert.Equal(walked, takingTurns);
         Assert.Equal(walked, takingTurnsOtherFirst);
         Assert.True(walked.Count >= 5, $"{walked.Count} pages");
+    }
+
+    /// <summary>
+    /// A GP's rows with status in-progress are walked for any argument with that code, but they hold no system: one with
+    /// another system is still tested on each row, and so matches none, in either plan.
+    /// </summary>
+    [Fact]
+    public async Task WalkOfAGpsOpenMessages_StillTestsTheStatusSystem()
+    {
+        using var factory = new FhirServerFactory();
+        await CreateMessages(factory);
+        var query = "recipient=Practitioner/plan-gp-a&status=http://example.org/other|in-progress&_sort=sent&_count=7";
+
+        Assert.Equal([[]], Pages(factory, query, _ => SortPlan.WalkSortIndex));
+        Assert.Equal([[]], Pages(factory, query, _ => SortPlan.SortDriverSet));
+    }
+
+    /// <summary>
+    /// Immunization.reaction.date has many values (reaction 0..*): each immunization's two or three reaction dates lie
+    /// between others'. A walk of the date index still takes each immunization once, at its earliest date ascending and
+    /// its latest descending, as sorting does, page by page.
+    /// </summary>
+    [Theory]
+    [InlineData("_sort=reaction-date")]
+    [InlineData("_sort=-reaction-date")]
+    public async Task ManyValuedDate_IsWalkedOncePerResource_AtItsSortValue(string sort)
+    {
+        using var factory = new FhirServerFactory();
+        var client = factory.CreateClient();
+        var start = new DateTime(2026, 4, 1, 8, 0, 0, DateTimeKind.Utc);
+        var reactions = new Dictionary<string, List<DateTime>>();
+        for (var i = 0; i < 30; i++)
+        {
+            var id = $"imm-{i:00}";
+            reactions[id] = Enumerable.Range(0, 2 + i % 2).Select(k => start.AddHours((i * 7 + k * 31) % 97)).ToList();
+            var dates = string.Join(",", reactions[id].Select(d => $$"""{"date":"{{d:yyyy-MM-dd'T'HH:mm:ss'Z'}}"}"""));
+            await client.PutOkAsync("Immunization", id, $$"""
+                {"resourceType":"Immunization","id":"{{id}}","status":"completed","patient":{"reference":"Patient/imm-p"},
+                 "vaccineCode":{"text":"griep"},"occurrenceDateTime":"2026-04-01","reaction":[{{dates}}]}
+                """);
+        }
+        var descending = sort.StartsWith("_sort=-", StringComparison.Ordinal);
+        var created = reactions.Keys.ToList();
+        var expected = (descending ? reactions.OrderByDescending(r => r.Value.Max()) : reactions.OrderBy(r => r.Value.Min()))
+            .ThenBy(r => created.IndexOf(r.Key)).Select(r => r.Key).ToList();
+
+        var walked = Pages(factory, sort + "&_count=4", _ => SortPlan.WalkSortIndex, "Immunization");
+        var sorted = Pages(factory, sort + "&_count=4", _ => SortPlan.SortDriverSet, "Immunization");
+
+        Assert.Equal(expected, walked.SelectMany(p => p).ToList());
+        Assert.Equal(sorted, walked);
     }
 
     /// <summary>
@@ -162,7 +216,7 @@ public class SortPlanTests(ITestOutputHelper output)
     }
 
     /// <summary>The ids of each page, following next cursors, with the plan of page n from <paramref name="planOf"/>.</summary>
-    private static List<List<string>> Pages(FhirServerFactory factory, string query, Func<int, SortPlan> planOf)
+    private static List<List<string>> Pages(FhirServerFactory factory, string query, Func<int, SortPlan> planOf, string type = "Communication")
     {
         var services = factory.Services;
         var executor = services.GetRequiredService<SearchExecutor>();
@@ -173,8 +227,8 @@ public class SortPlanTests(ITestOutputHelper output)
         do
         {
             var request = SearchRequest.Parse(SearchRequest.ParseQuery(query + (cursor is null ? "" : "&_cursor=" + cursor)), strict: true, 50, 1000);
-            var conditions = builder.Build(["Communication"], request);
-            var page = executor.Execute(connection, ["Communication"], conditions, request, null, planOf(pages.Count));
+            var conditions = builder.Build([type], request);
+            var page = executor.Execute(connection, [type], conditions, request, null, planOf(pages.Count));
             pages.Add(page.Matches.Select(m => m.Id).ToList());
             cursor = page.NextCursor;
         }

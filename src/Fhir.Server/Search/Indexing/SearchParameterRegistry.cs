@@ -44,6 +44,34 @@ public sealed class SearchParameterRegistry(FhirDefinitions definitions, SqliteR
             ? codes.SelectMany(code => ReferenceAliases.Pids([t], code)).ToFrozenSet()
             : FrozenSet<long>.Empty);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Type, string Code), bool> _oneValue = new();
+
+    /// <summary>
+    /// True when a resource of <paramref name="type"/> has at most one value of parameter <paramref name="code"/>: an official
+    /// parameter whose expression for the type is one path of elements that each allow one value (<c>Communication.sent</c>),
+    /// so that it has at most one index row (each value is one row). A custom parameter, whose rows may still be those of
+    /// another expression until <c>$reindex</c>, is never taken for one.
+    /// </summary>
+    public bool HasOneValue(string type, string code) =>
+        Find(type, code) is { Expression: { } expression } parameter && !IsCustom(parameter)
+        && _oneValue.GetOrAdd((type, code), _ => OnePath(type, expression));
+
+    private bool OnePath(string type, string expression)
+    {
+        var paths = expression.Split('|', StringSplitOptions.TrimEntries).Where(e => e.StartsWith(type + ".", StringComparison.Ordinal)).ToList();
+        if (paths.Count != 1 || definitions.GetStructure(type) is not { } structure)
+            return false;
+        var names = paths[0].Split('.');
+        if (!names.All(n => n.Length > 0 && n.All(char.IsAsciiLetterOrDigit)))
+            return false;
+        for (var n = 2; n <= names.Length; n++)
+        {
+            if (structure.FindElement(string.Join('.', names[..n])) is not { Max: 0 or 1 })
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>The parameter <paramref name="code"/> of <paramref name="type"/>, custom ones first; null when unknown.</summary>
     public SearchParameterDefinition? Find(string type, string code) => For(type).GetValueOrDefault(code);
 

@@ -86,17 +86,25 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
                     || ParseReference(parameter, modifier, value) is not { Type: not null } target)
                     continue;
                 string? tokenCode = null;
-                if (pair.Token is not null && (tokenCode = TokenCode(arguments, pair.Token)) is null)
-                    continue;
+                List<Condition> walked = [conditions[n]];
+                if (pair.Token is not null)
+                {
+                    if (TokenArgument(arguments, pair.Token) is not { } token)
+                        continue;
+                    tokenCode = SplitToken(arguments[token].Value).Code;
+                    // A pair row holds the code but not its system: it proves an argument of the code alone (any system).
+                    if (!arguments[token].Value.Contains('|'))
+                        walked.Add(conditions[token]);
+                }
                 var range = ranges.FirstOrDefault(r => r.Code == pair.Date);
                 // A pair row in the range holds the reference and a date value in it. That value meets each date argument
                 // when the range is exactly theirs: bounds only (ge, gt, le, lt), each one value without modifier.
                 var dates = Enumerable.Range(0, arguments.Count).Where(m => DateArgumentCode(arguments[m].Name) == pair.Date).ToList();
                 var exact = range.Code is not null && dates.All(m => arguments[m].Name == pair.Date && !arguments[m].Value.Contains(',')
                     && SplitPrefix(arguments[m].Value).Prefix is "ge" or "gt" or "le" or "lt");
-                List<Condition> proven = [conditions[n], .. exact ? dates.Select(m => conditions[m]) : []];
+                List<Condition> proven = [.. walked, .. exact ? dates.Select(m => conditions[m]) : []];
                 yield return new ReferenceDateCondition(pair, pair.RefId(target.Id, tokenCode), target.Type,
-                    range.Code is null ? null : (range.From, range.To), conditions[n], proven);
+                    range.Code is null ? null : (range.From, range.To), walked, proven);
             }
         }
     }
@@ -106,17 +114,18 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         name.Contains('.') || name.StartsWith("_has:", StringComparison.Ordinal) ? null : name.Split(':')[0];
 
     /// <summary>
-    /// The code of a plain argument of token parameter <paramref name="token"/> with one value (<c>code</c>, <c>system|code</c>
-    /// or <c>|code</c>), for a pair that indexes that token's codes; its rows are candidates, the argument is still tested.
+    /// The index of a plain argument of token parameter <paramref name="token"/> with one value (<c>code</c>, <c>system|code</c>
+    /// or <c>|code</c>), for a pair that indexes that token's codes: the rows with its code are the candidates.
     /// </summary>
-    private static string? TokenCode(List<(string Name, string Value)> arguments, string token)
+    private static int? TokenArgument(List<(string Name, string Value)> arguments, string token)
     {
-        foreach (var (name, value) in arguments)
+        for (var n = 0; n < arguments.Count; n++)
         {
+            var (name, value) = arguments[n];
             if (name != token || value.Contains(',') || value.Contains('\\'))
                 continue;
             if (SplitToken(value).Code is { Length: > 0 } code && !code.Contains('|'))
-                return code;
+                return n;
         }
         return null;
     }

@@ -339,18 +339,21 @@ public sealed class DateRangeCondition(IReadOnlyList<long> pids, long from, long
 /// but a page sorted by the date may walk the reference's rows (<see cref="WalkWhere"/>) in date order. Its rows in
 /// the range prove the reference and plain date bounds (<see cref="Proven"/>); every other condition is still checked.
 /// </summary>
-public sealed class ReferenceDateCondition(Indexing.ReferenceDateIndex.Pair pair, string refId, string refType, (long From, long To)? range, Condition covers,
-    IReadOnlyList<Condition> proven)
+public sealed class ReferenceDateCondition(Indexing.ReferenceDateIndex.Pair pair, string refId, string refType, (long From, long To)? range,
+    IReadOnlyList<Condition> walked, IReadOnlyList<Condition> proven)
     : Condition
 {
     public Indexing.ReferenceDateIndex.Pair Pair => pair;
 
-    /// <summary>The reference argument's own condition, which every row of this reference in the pair index meets.</summary>
-    public Condition Covers => covers;
+    /// <summary>
+    /// The conditions that every row of this reference (and code) in the pair index meets: the reference argument's own, and
+    /// for a pair with a token an argument of the code alone (<c>status=in-progress</c>; one with a system is still tested).
+    /// </summary>
+    public IReadOnlyList<Condition> Walked => walked;
 
     /// <summary>
     /// The conditions that a row of the pair index in the range proves by itself when this condition drives
-    /// (<see cref="DriveWhere"/>): the reference argument, and the date arguments when the range is exactly theirs.
+    /// (<see cref="DriveWhere"/>): the <see cref="Walked"/> ones, and the date arguments when the range is exactly theirs.
     /// </summary>
     public IReadOnlyList<Condition> Proven => proven;
 
