@@ -76,6 +76,31 @@ public class SearchParameterTypeTests(SearchFixture f) : IClassFixture<SearchFix
     public async Task Date_WithTimesAndZones(string query, string expected) =>
         Assert.Equal(Split(expected), Sorted(await Ids("/fhir/Observation?" + query)));
 
+    /// <summary>
+    /// Repeated arguments are each met by any value of the resource (https://hl7.org/fhir/R4/search.html#combining): with
+    /// several reaction dates, one may be after the start and another before the end. imm-two reacted on 10 January and
+    /// 10 March, imm-one on 5 February.
+    /// </summary>
+    [Theory]
+    [InlineData("reaction-date=ge2026-02-01&reaction-date=lt2026-02-15", "imm-one,imm-two")]
+    [InlineData("reaction-date=ge2026-03-01&reaction-date=lt2026-03-31", "imm-two")]
+    [InlineData("reaction-date=ge2026-04-01&reaction-date=lt2026-04-15", "")]
+    [InlineData("reaction-date=ge2026-01-01&reaction-date=lt2026-01-05", "")]
+    [InlineData("reaction-date=eq2026-02", "imm-one")]
+    public async Task Date_RepeatedBoundsOfAManyValuedParameter_AreEachMetByAnyValue(string query, string expected)
+    {
+        foreach (var (id, dates) in new[] { ("imm-one", new[] { "2026-02-05" }), ("imm-two", new[] { "2026-01-10", "2026-03-10" }) })
+        {
+            var reactions = string.Join(",", dates.Select(d => $$"""{"date":"{{d}}"}"""));
+            var put = await f.Send(HttpMethod.Put, $"/fhir/Immunization/{id}", content: Infrastructure.FhirHttp.Json($$"""
+                {"resourceType":"Immunization","id":"{{id}}","status":"completed","patient":{"reference":"Patient/p1"},
+                 "vaccineCode":{"text":"griep"},"occurrenceDateTime":"2026-01-01","reaction":[{{reactions}}]}
+                """));
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(Split(expected), Sorted(await Ids("/fhir/Immunization?" + query)));
+    }
+
     [Theory]
     [InlineData("probability=0.25", "r1")]
     [InlineData("probability=0.3", "r1")]

@@ -130,14 +130,21 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         return null;
     }
 
-    /// <summary>A bounded range from repeated arguments of one date parameter, to drive the query (see <see cref="DateRangeCondition"/>).</summary>
+    /// <summary>
+    /// A bounded range from repeated arguments of one date parameter, to drive the query (see <see cref="DateRangeCondition"/>).
+    /// Bounds of several arguments make one range only for a date with one value per resource: each argument is met by any
+    /// value (https://hl7.org/fhir/R4/search.html#combining), so with several values one may be after the start and another
+    /// before the end, and no value need lie in the range.
+    /// </summary>
     private IEnumerable<(string Code, long From, long To)> DateRanges(IReadOnlyList<string> types, SearchRequest request)
     {
         var bounds = new Dictionary<string, (long? From, long? To)>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (name, value) in request.Filters)
         {
             if (name.Contains(':') || name.Contains('.') || value.Contains(',') || registry.Find(types[0], name) is not { Type: "date" })
                 continue;
+            counts[name] = counts.GetValueOrDefault(name) + 1;
             var (prefix, text) = SplitPrefix(value);
             if (SearchValueExtractor.Bound(text, upper: false) is not { } lower || SearchValueExtractor.Bound(text, upper: true) is not { } upper)
                 continue;
@@ -156,7 +163,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         }
         foreach (var (code, (from, to)) in bounds)
         {
-            if (from is { } f && to is { } t)
+            if (from is { } f && to is { } t && (counts[code] == 1 || types.All(type => registry.HasOneValue(type, code))))
                 yield return (code, f, t);
         }
     }
