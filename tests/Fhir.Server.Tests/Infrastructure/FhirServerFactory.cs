@@ -50,6 +50,22 @@ public class FhirServerFactory : WebApplicationFactory<Program>
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SystemToken);
     }
 
+    /// <summary>
+    /// Writes index rows generated in SQL (for plan tests at a size the HTTP API would take minutes to fill) through the
+    /// store's writer, as every write of the server, then fills the reference/date pair rows with the server's own backfill.
+    /// </summary>
+    public void SeedIndexRows(string sql)
+    {
+        CreateClient();
+        Services.GetRequiredService<Fhir.Server.Store.Sqlite.SqliteResourceStore>().WriteAsync(session =>
+        {
+            using var cmd = session.Connection.CreateCommand();
+            cmd.CommandText = sql + "DELETE FROM ix_reference_date_pair;";
+            return cmd.ExecuteNonQuery();
+        }).GetAwaiter().GetResult();
+        Services.GetRequiredService<Fhir.Server.Search.Indexing.ReferenceDateIndex>().Backfill();
+    }
+
     /// <summary>A client without a token, for tests of what anonymous callers get.</summary>
     public HttpClient CreateAnonymousClient()
     {

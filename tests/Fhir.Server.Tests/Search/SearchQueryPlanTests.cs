@@ -25,10 +25,7 @@ public class SearchQueryPlanTests(FhirServerFactory factory, ITestOutputHelper o
         {
             if (_seeded)
                 return;
-            factory.CreateClient();
-            var store = factory.Services.GetRequiredService<SqliteResourceStore>();
             long P(string type, string code) => ParamKey.For(type, code);
-            // Through the store's writer, as every write of the server. The pair rows are then filled by the server's own backfill.
             var sql = $"""
                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Patients})
                 INSERT INTO search_resource (rid, type, id, seq, last_updated, alive) SELECT i, 'Patient', 'p' || i, 0, 0, 1 FROM n;
@@ -50,13 +47,7 @@ public class SearchQueryPlanTests(FhirServerFactory factory, ITestOutputHelper o
                 INSERT INTO ix_token (pid, code, system, rid) SELECT {P("Communication", "status")}, CASE rid % 4 WHEN 0 THEN 'completed' ELSE 'in-progress' END, 'http://hl7.org/fhir/event-status', rid FROM search_resource WHERE type = 'Communication';
                 INSERT INTO ix_date (pid, low, high, rid) SELECT {P("Communication", "sent")}, rid * 1000, rid * 1000, rid FROM search_resource WHERE type = 'Communication' AND rid % 5 <> 0;
                 """;
-            store.WriteAsync(session =>
-            {
-                using var cmd = session.Connection.CreateCommand();
-                cmd.CommandText = sql + "DELETE FROM ix_reference_date_pair;";
-                return cmd.ExecuteNonQuery();
-            }).GetAwaiter().GetResult();
-            factory.Services.GetRequiredService<ReferenceDateIndex>().Backfill();
+            factory.SeedIndexRows(sql);
             _seeded = true;
         }
     }

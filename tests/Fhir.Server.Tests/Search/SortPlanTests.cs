@@ -301,11 +301,8 @@ public class SortPlanTests(ITestOutputHelper output)
     /// <summary>Index rows only (as <see cref="SearchQueryPlanTests"/>), generated in SQL: <paramref name="perGp"/> messages for each of <paramref name="gps"/> GPs, who are recipient and sender.</summary>
     private static void SeedMessages(FhirServerFactory factory, int gps, int perGp)
     {
-        factory.CreateClient();
-        var store = factory.Services.GetRequiredService<SqliteResourceStore>();
         long P(string code) => ParamKey.For("Communication", code);
         var total = gps * perGp;
-        // Through the store's writer, as every write of the server. The pair rows are then filled by the server's own backfill.
         var sql = $"""
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {total})
             INSERT INTO search_resource (rid, type, id, seq, last_updated, alive) SELECT 1000000 + i, 'Communication', 'c' || i, 0, 0, 1 FROM n;
@@ -314,12 +311,6 @@ public class SortPlanTests(ITestOutputHelper output)
             INSERT INTO ix_token (pid, code, system, rid) SELECT {P("status")}, CASE (rid / {gps}) % 4 WHEN 0 THEN 'in-progress' ELSE 'completed' END, 'http://hl7.org/fhir/event-status', rid FROM search_resource WHERE type = 'Communication';
             INSERT INTO ix_date (pid, low, high, rid) SELECT {P("sent")}, (rid * 7919 % {total}) * 60000, (rid * 7919 % {total}) * 60000 + 999, rid FROM search_resource WHERE type = 'Communication';
             """;
-        store.WriteAsync(session =>
-        {
-            using var cmd = session.Connection.CreateCommand();
-            cmd.CommandText = sql + "DELETE FROM ix_reference_date_pair;";
-            return cmd.ExecuteNonQuery();
-        }).GetAwaiter().GetResult();
-        factory.Services.GetRequiredService<ReferenceDateIndex>().Backfill();
+        factory.SeedIndexRows(sql);
     }
 }
