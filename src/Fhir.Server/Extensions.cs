@@ -85,7 +85,11 @@ public static class Extensions
     {
         services.GetRequiredService<IStoreInitializer>().Initialize(extraScripts ?? []);
         if (services.GetService<SqliteResourceStore>() is { } sqlite)
-            Search.Indexing.ReferenceAliases.DropOwnRows(sqlite, services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Search.Indexing.ReferenceAliases)));
+        {
+            var loggers = services.GetRequiredService<ILoggerFactory>();
+            Search.Indexing.AuditFileMove.Run(sqlite, services.GetRequiredService<Search.Indexing.SearchIndexer>(), loggers.CreateLogger(typeof(Search.Indexing.AuditFileMove)));
+            Search.Indexing.ReferenceAliases.DropOwnRows(sqlite, loggers.CreateLogger(typeof(Search.Indexing.ReferenceAliases)));
+        }
         services.GetRequiredService<Search.Indexing.ReferenceDateIndex>().Backfill();
     }
 }

@@ -183,14 +183,18 @@ public static class FhirEndpoints
         DateTimeOffset? since = null;
         if (query.TryGetValue("_since", out var sinceText))
             since = ParseInstant(sinceText.ToString(), "_since");
-        long? before = null;
+        long? before = null, beforeAudit = null;
         if (query.TryGetValue("_cursor", out var cursorText))
         {
-            if (!long.TryParse(cursorText, NumberStyles.None, CultureInfo.InvariantCulture, out var cursor))
+            // One file's position, or for the history of every type the portal file's and the audit file's ("p-a").
+            var parts = cursorText.ToString().Split('-');
+            var positions = parts.Select(part => long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : (long?)null).ToList();
+            if (parts.Length > (type is null ? 2 : 1) || positions.Any(seq => seq is null))
                 throw FhirException.BadRequest($"_cursor={cursorText} is not a cursor this server gave out");
-            before = cursor;
+            before = positions[0];
+            beforeAudit = positions.Count == 2 ? positions[1] : null;
         }
-        var page = await service.HistoryAsync(new HistoryQuery(type, id, since, count, before, WithTotal: id is not null), context.RequestAborted);
+        var page = await service.HistoryAsync(new HistoryQuery(type, id, since, count, before, WithTotal: id is not null, beforeAudit), context.RequestAborted);
         if (id is not null && page.Entries.Count == 0 && before is null && since is null)
             throw FhirException.NotFound(type!, id);
 
@@ -204,6 +208,8 @@ public static class FhirEndpoints
             if (sinceText.Count > 0)
                 link.Append("&_since=").Append(Uri.EscapeDataString(sinceText.ToString()));
             link.Append("&_cursor=").Append(nextSeq);
+            if (page.NextBeforeAuditSeq is { } nextAudit)
+                link.Append('-').Append(nextAudit);
             next = link.ToString();
         }
         await FhirResponses.WriteBytesAsync(context, HistoryBundleWriter.Render(page, baseUrl, self, next));

@@ -72,14 +72,12 @@ public sealed class FhirSearch(
         var builder = new ConditionBuilder(registry, options.Value.BaseUrl, clock);
         var conditions = builder.Build([type], request);
         var settle = ReadsPending(builder, request);
-        if (session is not null)
-        {
-            if (settle)
-                PendingReferences.Settle((SqliteConnection)session.Connection);
-            return executor.FindIds((SqliteConnection)session.Connection, [type], conditions, limit);
-        }
+        // A search that reads the audit file's rows runs on a search connection: the portal writer's connection does not
+        // have that file attached (see SqliteResourceStore's writer loop), and AuditEvents are never written in its sessions.
         if (settle)
             pending.SettleAsync().GetAwaiter().GetResult();
+        else if (session is not null)
+            return executor.FindIds((SqliteConnection)session.Connection, [type], conditions, limit);
         return WithReader(c => executor.FindIds(c, [type], conditions, limit));
     }
 

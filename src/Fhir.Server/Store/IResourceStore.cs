@@ -20,6 +20,9 @@ public interface IResourceStore
 
     Task<bool> IsReachableAsync(CancellationToken ct = default);
 
+    /// <summary>The store whose writes may hold resources of <paramref name="type"/> (a store may keep some types apart).</summary>
+    IResourceStore StoreFor(string type) => this;
+
     Task<long> CountVersionsAsync(CancellationToken ct = default);
 }
 

@@ -15,7 +15,11 @@ public sealed record StoredResource(
 }
 
 /// <summary>A page of history entries, newest first, and the cursor for the next page.</summary>
-public sealed record HistoryPage(IReadOnlyList<StoredResource> Entries, long? NextBeforeSeq, long? Total);
+/// <remarks>
+/// <see cref="NextBeforeAuditSeq"/>: for the history of every type, which merges both files (<see cref="Sqlite.AuditFile"/>),
+/// the audit file's position; the portal file's is then <see cref="NextBeforeSeq"/> (<see cref="long.MaxValue"/> when that file has no more).
+/// </remarks>
+public sealed record HistoryPage(IReadOnlyList<StoredResource> Entries, long? NextBeforeSeq, long? Total, long? NextBeforeAuditSeq = null);
 
 public sealed record HistoryQuery(
     string? Type,
@@ -23,4 +27,5 @@ public sealed record HistoryQuery(
     DateTimeOffset? Since,
     int Count,
     long? BeforeSeq,
-    bool WithTotal);
+    bool WithTotal,
+    long? BeforeAuditSeq = null);

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Fhir.Server.Features.Security;
 using Fhir.Server.Search.Indexing;
 using Fhir.Server.Store;
+using Fhir.Server.Store.Sqlite;
 using Identity.Access;
 using Identity.Storage;
 using Microsoft.Data.Sqlite;
@@ -56,11 +57,14 @@ public sealed record AccessLogEntry(
 /// requests wait for it rather than go unlogged, which also bounds the loss window.
 /// https://hl7.org/fhir/R4/auditevent.html
 /// </summary>
-public sealed class AccessLog(IResourceStore store, AccessLogJournal journal, PatientCompartment compartment, IServiceProvider services,
+public sealed class AccessLog(SqliteResourceStore portal, AccessLogJournal journal, PatientCompartment compartment, IServiceProvider services,
     IOptions<IdentityServerOptions> options, TimeProvider time, ILogger<AccessLog> logger)
     : BackgroundService
 {
     public const int Capacity = 20_000;
+
+    /// <summary>The store of the audit file, where the AuditEvents live (<see cref="AuditFile"/>).</summary>
+    private readonly SqliteResourceStore store = portal.Audit;
 
     /// <summary>Most entries folded into one write (one store transaction).</summary>
     private const int DrainSize = 4096;
@@ -434,17 +438,27 @@ public sealed class AccessLog(IResourceStore store, AccessLogJournal journal, Pa
     /// the access log's AuditEvents that name the patient as an entity, found through the AuditEvent
     /// entity index, with the time the AuditEvent recorded (the last access it covers).
     /// </summary>
-    public static IReadOnlyList<(string AuditId, DateTimeOffset When, string Who, string Action)> For(IdentityDb db, string patientId, int limit = 200) =>
-        db.Query("""
+    public IReadOnlyList<(string AuditId, DateTimeOffset When, string Who, string Action)> For(string patientId, int limit = 200)
+    {
+        using var connection = store.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
             SELECT r.id, v.json
             FROM ix_reference x
             JOIN search_resource r ON r.rid = x.rid
             JOIN resource_version v ON v.seq = r.seq
-            WHERE x.pid = @pid AND x.ref_id = @p AND x.ref_type = 'Patient' AND r.type = 'AuditEvent'
-            ORDER BY x.rid DESC LIMIT @n
-            """,
-            (SqliteDataReader r) => Summary(r.GetString(0), (byte[])r.GetValue(1)),
-            ("@pid", EntityParam), ("@p", patientId), ("@n", limit));
+            WHERE x.pid = $pid AND x.ref_id = $p AND x.ref_type = 'Patient' AND r.type = 'AuditEvent'
+            ORDER BY x.rid DESC LIMIT $n
+            """;
+        command.Parameters.AddWithValue("$pid", EntityParam);
+        command.Parameters.AddWithValue("$p", patientId);
+        command.Parameters.AddWithValue("$n", limit);
+        using var reader = command.ExecuteReader();
+        var entries = new List<(string AuditId, DateTimeOffset When, string Who, string Action)>();
+        while (reader.Read())
+            entries.Add(Summary(reader.GetString(0), (byte[])reader.GetValue(1)));
+        return entries;
+    }
 
     private static readonly long EntityParam = ParamKey.For("AuditEvent", "entity");
 

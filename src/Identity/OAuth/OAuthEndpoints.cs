@@ -145,13 +145,13 @@ public static class OAuthEndpoints
     }
 
     /// <summary>NEN 7513: the patient sees who accessed their record, when and how (times in Europe/Amsterdam).</summary>
-    private static async Task<IResult> AccessLogOfMyRecord(HttpContext context, IdentityDb db, AccessLog log)
+    private static async Task<IResult> AccessLogOfMyRecord(HttpContext context, AccessLog log)
     {
         if (context.User.FindFirstValue(TokenClaims.FhirUser) is not { } fhirUser || !fhirUser.StartsWith("Patient/", StringComparison.Ordinal))
             return Results.Json(new { error = "invalid_token", error_description = "Alleen een patiënt kan zien wie zijn of haar dossier heeft geraadpleegd." }, statusCode: 401);
         await log.FlushAsync(context.RequestAborted);
         var amsterdam = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
-        var entries = AccessLog.For(db, fhirUser["Patient/".Length..]).Select(e => new
+        var entries = log.For(fhirUser["Patient/".Length..]).Select(e => new
         {
             tijdstip = TimeZoneInfo.ConvertTime(e.When, amsterdam).ToString("yyyy-MM-dd HH:mm:ss"),
             wie = e.Who,

@@ -4,6 +4,7 @@ using Fhir.Server.Features.Resources;
 using Fhir.Server.Search;
 using Fhir.Server.Search.Indexing;
 using Fhir.Server.Store;
+using Fhir.Server.Store.Sqlite;
 using Fhir.Server.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,8 @@ namespace Fhir.Server.Tests.Search;
 
 /// <summary>
 /// The reference rows of new AuditEvents wait in ix_reference_pending and move into ix_reference in key order;
-/// every search that reads them merges first, so what they find never depends on when the merge ran.
+/// every search that reads them merges first, so what they find never depends on when the merge ran. AuditEvents live
+/// in the audit file (<see cref="AuditFile"/>), so the tests write them through its store.
 /// </summary>
 public class PendingReferencesTests(FhirServerFactory factory) : IClassFixture<FhirServerFactory>
 {
@@ -35,6 +37,8 @@ public class PendingReferencesTests(FhirServerFactory factory) : IClassFixture<F
         return (long)command.ExecuteScalar()!;
     }
 
+    private IResourceStore AuditStore => factory.Services.GetRequiredService<SqliteResourceStore>().Audit;
+
     private async Task<List<string>> Ids(string url, string mode = "match")
     {
         var response = await _client.GetAsync(url);
@@ -46,7 +50,7 @@ public class PendingReferencesTests(FhirServerFactory factory) : IClassFixture<F
     [Fact]
     public async Task NewAuditEvent_ReferenceRowsWait_AndMergeMovesThemIntoTheIndex()
     {
-        var store = factory.Services.GetRequiredService<IResourceStore>();
+        var store = AuditStore;
         var service = factory.Services.GetRequiredService<ResourceService>();
         using var document = JsonDocument.Parse(AuditEvent("pending-direct"));
         var validated = service.Validate(document.RootElement, "AuditEvent");
@@ -56,7 +60,7 @@ public class PendingReferencesTests(FhirServerFactory factory) : IClassFixture<F
             var connection = (SqliteConnection)session.Connection;
             service.CreateIn(session, validated, "pending-direct");
             var before = (Count(connection, "ix_reference_pending", "pending-direct"), Count(connection, "ix_reference", "pending-direct"));
-            PendingReferences.Settle(connection);
+            PendingReferences.Merge(connection, int.MaxValue);
             return (before.Item1, before.Item2, Count(connection, "ix_reference_pending", "pending-direct"), Count(connection, "ix_reference", "pending-direct"));
         });
         // agent and entity: two reference rows (patient is answered from them), first waiting, then all in ix_reference.
@@ -69,12 +73,12 @@ public class PendingReferencesTests(FhirServerFactory factory) : IClassFixture<F
     [Fact]
     public async Task Merge_TakesTheOldestResourcesFirst_AtMostAboutMaxRows()
     {
-        var store = factory.Services.GetRequiredService<IResourceStore>();
+        var store = AuditStore;
         var service = factory.Services.GetRequiredService<ResourceService>();
         var (first, merged, rest) = await store.WriteAsync(session =>
         {
             var connection = (SqliteConnection)session.Connection;
-            PendingReferences.Settle(connection);
+            PendingReferences.Merge(connection, int.MaxValue);
             for (var i = 0; i < 3; i++)
             {
                 using var document = JsonDocument.Parse(AuditEvent($"pending-chunk-{i}"));
@@ -92,12 +96,12 @@ public class PendingReferencesTests(FhirServerFactory factory) : IClassFixture<F
     [Fact]
     public async Task Merge_UpToARid_LeavesLaterRowsWaiting()
     {
-        var store = factory.Services.GetRequiredService<IResourceStore>();
+        var store = AuditStore;
         var service = factory.Services.GetRequiredService<ResourceService>();
         var (moved, first, second) = await store.WriteAsync(session =>
         {
             var connection = (SqliteConnection)session.Connection;
-            PendingReferences.Settle(connection);
+            PendingReferences.Merge(connection, int.MaxValue);
             for (var i = 0; i < 2; i++)
             {
                 using var document = JsonDocument.Parse(AuditEvent($"pending-upto-{i}"));
@@ -116,7 +120,7 @@ public class PendingReferencesTests(FhirServerFactory factory) : IClassFixture<F
     /// <summary>AuditEvents are the server's own record (REST clients may not write them), so the tests write them as the access log does: through the store.</summary>
     private async Task<string> Write(string patient, string action = "R", string? id = null)
     {
-        var store = factory.Services.GetRequiredService<IResourceStore>();
+        var store = AuditStore;
         var service = factory.Services.GetRequiredService<ResourceService>();
         using var document = JsonDocument.Parse(AuditEvent(patient, action, id));
         var validated = service.Validate(document.RootElement, "AuditEvent");
@@ -154,18 +158,13 @@ public class PendingReferencesTests(FhirServerFactory factory) : IClassFixture<F
     }
 
     [Fact]
-    public async Task FindIds_SeesAnAuditEventWhoseRowsWait_InsideTheWriteSessionToo()
+    public async Task FindIds_SeesAnAuditEventWhoseRowsWait_InsideAPortalWriteSessionToo()
     {
-        var store = factory.Services.GetRequiredService<IResourceStore>();
-        var service = factory.Services.GetRequiredService<ResourceService>();
         var search = factory.Services.GetRequiredService<IFhirSearch>();
-        using var document = JsonDocument.Parse(AuditEvent("pending-find"));
-        var validated = service.Validate(document.RootElement, "AuditEvent");
-        var inside = await store.WriteAsync(session =>
-        {
-            service.CreateIn(session, validated, "pending-find-1");
-            return search.FindIds(session, "AuditEvent", "entity=Patient/pending-find", 2);
-        });
+        await Write("pending-find", id: "pending-find-1");
+        // A conditional write (a transaction's ifNoneExist) inside a portal write session: the search of AuditEvents runs on a search connection.
+        var inside = await factory.Services.GetRequiredService<IResourceStore>().WriteAsync(session =>
+            search.FindIds(session, "AuditEvent", "entity=Patient/pending-find", 2));
         Assert.Equal(["pending-find-1"], inside);
         await Write("pending-find", id: "pending-find-2");
         Assert.Equal(["pending-find-1", "pending-find-2"], search.FindIds(null, "AuditEvent", "entity=Patient/pending-find", 3));

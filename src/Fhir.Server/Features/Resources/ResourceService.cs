@@ -102,7 +102,7 @@ public sealed partial class ResourceService(
         using (document)
         {
             var resource = Validate(document.RootElement, type);
-            return await store.WriteAsync(session => new WriteOutcome(CreateIn(session, resource), Created: true), ct);
+            return await store.StoreFor(type).WriteAsync(session => new WriteOutcome(CreateIn(session, resource), Created: true), ct);
         }
     }
 
@@ -128,7 +128,7 @@ public sealed partial class ResourceService(
                     throw FhirException.BadRequest($"The id in the resource ({bodyId.GetString()}) differs from the id in the URL ({id})", $"{type}.id");
             }
             var resource = Validate(root, type);
-            return await store.WriteAsync(session => PutIn(session, resource, id, ifMatch), ct);
+            return await store.StoreFor(type).WriteAsync(session => PutIn(session, resource, id, ifMatch), ct);
         }
     }
 
@@ -138,7 +138,7 @@ public sealed partial class ResourceService(
         EnsureType(type);
         EnsureId(id);
         var patch = JsonPatch.Parse(patchBody);
-        return await store.WriteAsync(session => PatchIn(session, type, id, patch, ifMatch), ct);
+        return await store.StoreFor(type).WriteAsync(session => PatchIn(session, type, id, patch, ifMatch), ct);
     }
 
     /// <summary>Applies a JSON Patch to the current version inside the caller's transaction.</summary>
@@ -166,7 +166,7 @@ public sealed partial class ResourceService(
     {
         EnsureType(type);
         EnsureId(id);
-        return await store.WriteAsync(session => DeleteIn(session, type, id, ifMatch), ct);
+        return await store.StoreFor(type).WriteAsync(session => DeleteIn(session, type, id, ifMatch), ct);
     }
 
     /// <summary>Deletes inside the caller's transaction; null when there was nothing to delete.</summary>

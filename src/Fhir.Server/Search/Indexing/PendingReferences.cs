@@ -16,9 +16,12 @@ namespace Fhir.Server.Search.Indexing;
 /// of pages. Merged in key order, the rows of one patient share a page.
 /// Nothing is lost: the rows are in the database from the first commit. Searches see them: a search
 /// that reads the index rows of a pending type merges what waits first (<see cref="SettleAsync"/>).
+/// The pending types are those of the audit file (<see cref="AuditFile"/>), so the rows wait and merge there.
 /// </summary>
-public sealed class PendingReferences(SqliteResourceStore store, ILogger<PendingReferences> logger) : BackgroundService
+public sealed class PendingReferences(SqliteResourceStore portal, ILogger<PendingReferences> logger) : BackgroundService
 {
+    private readonly SqliteResourceStore store = portal.Audit;
+
     /// <summary>Types whose new resources' reference rows wait: the access log's AuditEvents.</summary>
     public static readonly FrozenSet<string> Types = FrozenSet.ToFrozenSet(["AuditEvent"], StringComparer.Ordinal);
 
@@ -58,9 +61,6 @@ public sealed class PendingReferences(SqliteResourceStore store, ILogger<Pending
         {
         }
     }
-
-    /// <summary>Moves every waiting row, inside a write transaction already open on <paramref name="connection"/>.</summary>
-    public static void Settle(SqliteConnection connection) => Merge(connection, int.MaxValue);
 
     /// <summary>
     /// Moves up to <paramref name="maxRows"/> of the oldest waiting rows (whole resources, none after

@@ -62,12 +62,16 @@ public static class ReferenceAliases
     public static void DropOwnRows(SqliteResourceStore store, ILogger logger)
     {
         var pids = string.Join(", ", All.Select(a => a.Pid));
-        var deleted = store.WriteAsync(session =>
+        var deleted = 0;
+        foreach (var file in new[] { store, store.Audit })
         {
-            using var delete = ((SqliteConnection)session.Connection).CreateCommand();
-            delete.CommandText = $"DELETE FROM ix_reference WHERE pid IN ({pids}); DELETE FROM ix_reference_pending WHERE pid IN ({pids})";
-            return delete.ExecuteNonQuery();
-        }).GetAwaiter().GetResult();
+            deleted += file.WriteAsync(session =>
+            {
+                using var delete = ((SqliteConnection)session.Connection).CreateCommand();
+                delete.CommandText = $"DELETE FROM main.ix_reference WHERE pid IN ({pids}); DELETE FROM main.ix_reference_pending WHERE pid IN ({pids})";
+                return delete.ExecuteNonQuery();
+            }).GetAwaiter().GetResult();
+        }
         if (deleted > 0)
             logger.LogInformation("Deleted {Rows} index rows of parameters now answered from other parameters' rows", deleted);
     }

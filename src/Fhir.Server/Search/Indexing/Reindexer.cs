@@ -10,13 +10,14 @@ namespace Fhir.Server.Search.Indexing;
 /// progress in the log. A resource changed meanwhile is skipped: its new version was indexed already.
 /// https://hl7.org/fhir/R4/searchparameter.html
 /// </summary>
-public sealed class Reindexer(SqliteResourceStore store, SearchIndexer indexer, SearchParameterRegistry registry, ILogger<Reindexer> logger)
+public sealed class Reindexer(SqliteResourceStore portal, SearchIndexer indexer, SearchParameterRegistry registry, ILogger<Reindexer> logger)
 {
     private const int BatchSize = 500;
 
     public async Task<long> ReindexAsync(string type, CancellationToken ct)
     {
         registry.Refresh();
+        var store = AuditFile.Holds(type) ? portal.Audit : portal;
         long total;
         using (var connection = store.OpenConnection())
         using (var count = connection.CreateCommand())

@@ -4,6 +4,7 @@ using Fhir.Server.Features.Outcomes;
 using Fhir.Server.Search.Extraction;
 using Fhir.Server.Search.Indexing;
 using Fhir.Server.Search.Parsing;
+using Fhir.Server.Store.Sqlite;
 
 namespace Fhir.Server.Search.Query;
 
@@ -57,7 +58,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             if (ranges.Any(r => r.Code == arguments[n].Name) && conditions[n] is IndexCondition bound)
                 conditions[n] = new RowCondition(bound.Test);
         }
-        conditions.AddRange(ranges.Select(r => new DateRangeCondition(types.Select(x => ParamKey.For(x, r.Code)).Distinct().ToArray(), r.From, r.To)));
+        conditions.AddRange(ranges.Select(r => new DateRangeCondition(types.Select(x => ParamKey.For(x, r.Code)).Distinct().ToArray(), r.From, r.To, types)));
         conditions.AddRange(ReferenceDates(types, arguments, conditions, ranges).ToList());
         return conditions;
     }
@@ -213,7 +214,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             if (value is not ("true" or "false"))
                 throw FhirException.BadRequest($"{name}={value}: :missing takes true or false");
             var table = TableOf(parameter.Type);
-            return new IndexCondition(table, Pids(), aliased ? [Aliased((_, _) => "1")] : [], 9, negate: value == "true");
+            return new IndexCondition(AuditFile.Table(table, types), Pids(), aliased ? [Aliased((_, _) => "1")] : [], 9, negate: value == "true");
         }
 
         switch (parameter.Type)
@@ -221,51 +222,51 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             case "string":
                 return modifier switch
                 {
-                    null => new IndexCondition("ix_string", Pids(), values.Select(StringPrefix).ToList(), 4),
-                    "exact" => new IndexCondition("ix_string", Pids(), values.Select(v => Alt((i, p) =>
+                    null => new IndexCondition(AuditFile.Table("ix_string", types), Pids(), values.Select(StringPrefix).ToList(), 4),
+                    "exact" => new IndexCondition(AuditFile.Table("ix_string", types), Pids(), values.Select(v => Alt((i, p) =>
                         $"{i}.value = {p.Add(SearchText.Normalize(v))} AND {i}.exact = {p.Add(v)}")).ToList(), 2),
-                    "contains" => new IndexCondition("ix_string", Pids(), values.Select(v => Alt((i, p) =>
+                    "contains" => new IndexCondition(AuditFile.Table("ix_string", types), Pids(), values.Select(v => Alt((i, p) =>
                         $"{i}.value LIKE {p.Add("%" + EscapeLike(SearchText.Normalize(v)) + "%")} ESCAPE '\\'")).ToList(), 7),
                     _ => throw Unsupported($"The modifier :{modifier} is not supported on string parameter '{code}'"),
                 };
             case "token":
                 return modifier switch
                 {
-                    null => new IndexCondition("ix_token", Pids(), values.Select(TokenAlternative).ToList(), TokenPriority(code, values)),
-                    "not" => new IndexCondition("ix_token", Pids(), values.Select(TokenAlternative).ToList(), 9, negate: true),
-                    "text" => new IndexCondition("ix_string", Pids(ParamKey.TextSuffix), values.Select(StringPrefix).ToList(), 3),
-                    "of-type" => new IndexCondition("ix_token", Pids(ParamKey.OfTypeSuffix), values.Select(v => OfType(name, v)).ToList(), 1),
+                    null => new IndexCondition(AuditFile.Table("ix_token", types), Pids(), values.Select(TokenAlternative).ToList(), TokenPriority(code, values)),
+                    "not" => new IndexCondition(AuditFile.Table("ix_token", types), Pids(), values.Select(TokenAlternative).ToList(), 9, negate: true),
+                    "text" => new IndexCondition(AuditFile.Table("ix_string", types), Pids(ParamKey.TextSuffix), values.Select(StringPrefix).ToList(), 3),
+                    "of-type" => new IndexCondition(AuditFile.Table("ix_token", types), Pids(ParamKey.OfTypeSuffix), values.Select(v => OfType(name, v)).ToList(), 1),
                     _ => throw Unsupported($"The modifier :{modifier} is not supported on token parameter '{code}'"),
                 };
             case "reference":
                 if (modifier == "identifier")
-                    return new IndexCondition("ix_token", Pids(ParamKey.IdentifierSuffix), values.Select(TokenAlternative).ToList(), 1);
+                    return new IndexCondition(AuditFile.Table("ix_token", types), Pids(ParamKey.IdentifierSuffix), values.Select(TokenAlternative).ToList(), 1);
                 if (modifier is not null && !Definitions.IsResourceType(modifier))
                     throw Unsupported($"The modifier :{modifier} is not supported on reference parameter '{code}'");
-                return new IndexCondition("ix_reference", Pids(), values.Select(v => Aliased(ReferenceAlternative(parameter, modifier, v))).ToList(), 1);
+                return new IndexCondition(AuditFile.Table("ix_reference", types), Pids(), values.Select(v => Aliased(ReferenceAlternative(parameter, modifier, v))).ToList(), 1);
             case "date":
                 if (modifier is not null)
                     throw Unsupported($"The modifier :{modifier} is not supported on date parameter '{code}'");
-                return new IndexCondition("ix_date", Pids(), values.Select(v => DateAlternative(v, code, "{0}.low", "{0}.high")).ToList(), 5);
+                return new IndexCondition(AuditFile.Table("ix_date", types), Pids(), values.Select(v => DateAlternative(v, code, "{0}.low", "{0}.high")).ToList(), 5);
             case "number":
                 if (modifier is not null)
                     throw Unsupported($"The modifier :{modifier} is not supported on number parameter '{code}'");
-                return new IndexCondition("ix_number", Pids(), values.Select(v => NumberAlternative(v, code)).ToList(), 4);
+                return new IndexCondition(AuditFile.Table("ix_number", types), Pids(), values.Select(v => NumberAlternative(v, code)).ToList(), 4);
             case "quantity":
                 if (modifier is not null)
                     throw Unsupported($"The modifier :{modifier} is not supported on quantity parameter '{code}'");
-                return new IndexCondition("ix_quantity", Pids(), values.Select(v => QuantityAlternative(v, code)).ToList(), 4);
+                return new IndexCondition(AuditFile.Table("ix_quantity", types), Pids(), values.Select(v => QuantityAlternative(v, code)).ToList(), 4);
             case "composite":
                 if (modifier is not null)
                     throw Unsupported($"The modifier :{modifier} is not supported on composite parameter '{code}'");
-                return new IndexCondition("ix_composite", Pids(), values.Select(v => CompositeAlternative(parameter, v)).ToList(), 2);
+                return new IndexCondition(AuditFile.Table("ix_composite", types), Pids(), values.Select(v => CompositeAlternative(parameter, v)).ToList(), 2);
             case "uri":
                 return modifier switch
                 {
-                    null => new IndexCondition("ix_uri", Pids(), values.Select(v => Alt((i, p) => $"{i}.uri = {p.Add(v)}")).ToList(), 2),
-                    "below" => new IndexCondition("ix_uri", Pids(), values.Select(v => Alt((i, p) =>
+                    null => new IndexCondition(AuditFile.Table("ix_uri", types), Pids(), values.Select(v => Alt((i, p) => $"{i}.uri = {p.Add(v)}")).ToList(), 2),
+                    "below" => new IndexCondition(AuditFile.Table("ix_uri", types), Pids(), values.Select(v => Alt((i, p) =>
                         $"{i}.uri >= {p.Add(v)} AND {i}.uri < {p.Add(v + '\uffff')}")).ToList(), 3),
-                    "above" => new IndexCondition("ix_uri", Pids(), values.Select(v => Alt((i, p) =>
+                    "above" => new IndexCondition(AuditFile.Table("ix_uri", types), Pids(), values.Select(v => Alt((i, p) =>
                         $"substr({p.Add(v)}, 1, length({i}.uri)) = {i}.uri")).ToList(), 8),
                     _ => throw Unsupported($"The modifier :{modifier} is not supported on uri parameter '{code}'"),
                 };
@@ -295,7 +296,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             throw Unsupported($"The modifier :{modifier} is not supported on _id");
         return new RowCondition(
             (a, p) => $"{a}.id IN ({p.List(ids)})",
-            p => $"SELECT rid FROM search_resource WHERE type IN ({p.List(types)}) AND id IN ({p.List(ids)})",
+            p => $"SELECT rid FROM {AuditFile.Table("search_resource", types)} WHERE type IN ({p.List(types)}) AND id IN ({p.List(ids)})",
             priority: 0);
     }
 
@@ -308,14 +309,14 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             return null;
         var managedBy = ParamKey.For("Patient", "organization");
         if (type == "Patient")
-            return new IndexCondition("ix_reference", [managedBy], [(i, p) => $"{i}.ref_type = 'Organization' AND {i}.ref_id = {p.Add(organization)}"], 1);
+            return new IndexCondition(AuditFile.Table("ix_reference", type), [managedBy], [(i, p) => $"{i}.ref_type = 'Organization' AND {i}.ref_id = {p.Add(organization)}"], 1);
         if (!Definitions.GetCompartment("Patient").TryGetValue(type, out var parameters))
             return null;
         // The compartment's parameters all target Patient, and the rows are tested for type Patient: aliases need no extra test.
         var pids = parameters.Where(c => registry.Find(type, c) is not null).SelectMany(c => ReferenceAliases.Pids([type], c)).Distinct().ToArray();
         if (pids.Length == 0)
             return null;
-        return new IndexCondition("ix_reference", pids, [(i, p) =>
+        return new IndexCondition(AuditFile.Table("ix_reference", type), pids, [(i, p) =>
             $"{i}.ref_type = 'Patient' AND EXISTS (SELECT 1 FROM search_resource pt CROSS JOIN ix_reference o ON o.rid = pt.rid " +
             $"WHERE pt.type = 'Patient' AND pt.id = {i}.ref_id AND o.pid = {managedBy} AND o.ref_id = {p.Add(organization)} AND o.ref_type = 'Organization')"], 9);
     }
@@ -332,7 +333,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         var pids = parameters.Where(c => registry.Find(type, c) is not null).SelectMany(c => ReferenceAliases.Pids([type], c)).Distinct().ToArray();
         if (pids.Length == 0)
             return new RowCondition((_, _) => "0");
-        return new IndexCondition("ix_reference", pids,
+        return new IndexCondition(AuditFile.Table("ix_reference", type), pids,
             [(i, p) => $"{i}.ref_type = 'Patient' AND {i}.ref_id IN ({p.List(patientIds)})"], 1);
     }
 
@@ -367,7 +368,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         }
         if (targets.Count == 0)
             throw Unsupported($"No target of '{code}' has a search parameter '{tailCode}'");
-        return new ChainCondition(ReferenceAliases.Pids(types, code), targets);
+        return new ChainCondition(ReferenceAliases.Pids(types, code), targets, types);
     }
 
     private Condition Has(IReadOnlyList<string> types, string name, string value)
@@ -384,7 +385,7 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
         TypesRead.Add(source);
         var inner = BuildOne([source], rest, value);
         return new HasCondition(ReferenceAliases.Pids([source], referenceCode), ReferenceAliases.Find(source, referenceCode)?.TargetType,
-            new TypedFilter(source, Restricted(source, inner)));
+            new TypedFilter(source, Restricted(source, inner)), types);
     }
 
     private static Func<string, SqlParams, string> StringPrefix(string value)

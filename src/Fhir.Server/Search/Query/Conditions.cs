@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Fhir.Server.Store.Sqlite;
 
 namespace Fhir.Server.Search.Query;
 
@@ -41,7 +42,10 @@ public abstract class Condition
     protected static string NewAlias(string prefix) => prefix + (++_aliases).ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>Values in one index table: any of <see cref="Alternatives"/> (SQL on alias <c>i</c>) for the parameter keys.</summary>
+/// <summary>
+/// Values in one index table (named for the file that holds the searched types, <see cref="AuditFile.Table(string, IEnumerable{string})"/>):
+/// any of the alternatives (SQL on alias <c>i</c>) for the parameter keys.
+/// </summary>
 public sealed class IndexCondition(string table, IReadOnlyList<long> pids, IReadOnlyList<Func<string, SqlParams, string>> alternatives, int priority, bool negate = false)
     : Condition
 {
@@ -117,7 +121,8 @@ public sealed record TypedFilter(string Type, IReadOnlyList<Condition> Condition
 /// A chained parameter: a reference (keys <see cref="Pids"/>) whose target resource meets a filter.
 /// https://hl7.org/fhir/R4/search.html#chaining
 /// </summary>
-public sealed class ChainCondition(IReadOnlyList<long> pids, IReadOnlyList<TypedFilter> targets) : Condition
+/// <param name="types">The types searched, whose reference rows are read.</param>
+public sealed class ChainCondition(IReadOnlyList<long> pids, IReadOnlyList<TypedFilter> targets, IReadOnlyList<string> types) : Condition
 {
     public override int Priority => 2;
 
@@ -128,7 +133,8 @@ public sealed class ChainCondition(IReadOnlyList<long> pids, IReadOnlyList<Typed
         {
             var x = NewAlias("x");
             var t = NewAlias("t");
-            parts.Add($"EXISTS (SELECT 1 FROM ix_reference {x} CROSS JOIN search_resource {t} ON {t}.type = {x}.ref_type AND {t}.id = {x}.ref_id " +
+            parts.Add($"EXISTS (SELECT 1 FROM {AuditFile.Table("ix_reference", types)} {x} CROSS JOIN {AuditFile.Table("search_resource", target.Type)} {t} " +
+                $"ON {t}.type = {x}.ref_type AND {t}.id = {x}.ref_id " +
                 $"WHERE {x}.rid = {alias}.rid AND {x}.pid IN ({string.Join(", ", pids)}) AND {x}.ref_type = {p.Add(target.Type)} AND " +
                 SqlFilter.Where(t, [target.Type], target.Conditions, p, allowDriver: false, joined: true) + ")");
         }
@@ -142,7 +148,8 @@ public sealed class ChainCondition(IReadOnlyList<long> pids, IReadOnlyList<Typed
         {
             var x = NewAlias("x");
             var t = NewAlias("t");
-            parts.Add($"SELECT {x}.rid FROM search_resource {t} CROSS JOIN ix_reference {x} ON {x}.ref_id = {t}.id AND {x}.ref_type = {t}.type " +
+            parts.Add($"SELECT {x}.rid FROM {AuditFile.Table("search_resource", target.Type)} {t} CROSS JOIN {AuditFile.Table("ix_reference", types)} {x} " +
+                $"ON {x}.ref_id = {t}.id AND {x}.ref_type = {t}.type " +
                 $"WHERE {x}.pid IN ({string.Join(", ", pids)}) AND " + SqlFilter.Where(t, [target.Type], target.Conditions, p, allowDriver: true));
         }
         return parts.Count == 0 ? null : string.Join(" UNION ", parts);
@@ -154,7 +161,8 @@ public sealed class ChainCondition(IReadOnlyList<long> pids, IReadOnlyList<Typed
 /// with one of the reference parameter keys <paramref name="pids"/> (more than one for an alias, whose rows then count
 /// only when they point to <paramref name="targetType"/>). https://hl7.org/fhir/R4/search.html#has
 /// </summary>
-public sealed class HasCondition(IReadOnlyList<long> pids, string? targetType, TypedFilter source) : Condition
+/// <param name="types">The types searched (the targets).</param>
+public sealed class HasCondition(IReadOnlyList<long> pids, string? targetType, TypedFilter source, IReadOnlyList<string> types) : Condition
 {
     public override int Priority => 4;
 
@@ -165,7 +173,7 @@ public sealed class HasCondition(IReadOnlyList<long> pids, string? targetType, T
     {
         var x = NewAlias("x");
         var s = NewAlias("s");
-        return $"EXISTS (SELECT 1 FROM ix_reference {x} CROSS JOIN search_resource {s} ON {s}.rid = {x}.rid " +
+        return $"EXISTS (SELECT 1 FROM {AuditFile.Table("ix_reference", source.Type)} {x} CROSS JOIN {AuditFile.Table("search_resource", source.Type)} {s} ON {s}.rid = {x}.rid " +
             $"WHERE {Keys(x)} AND {x}.ref_id = {alias}.id AND {x}.ref_type = {alias}.type AND " +
             SqlFilter.Where(s, [source.Type], source.Conditions, p, allowDriver: false, joined: true) + ")";
     }
@@ -175,8 +183,8 @@ public sealed class HasCondition(IReadOnlyList<long> pids, string? targetType, T
         var x = NewAlias("x");
         var s = NewAlias("s");
         var t = NewAlias("t");
-        return $"SELECT {t}.rid FROM search_resource {s} CROSS JOIN ix_reference {x} ON {x}.rid = {s}.rid AND {Keys(x)} " +
-            $"CROSS JOIN search_resource {t} ON {t}.type = {x}.ref_type AND {t}.id = {x}.ref_id " +
+        return $"SELECT {t}.rid FROM {AuditFile.Table("search_resource", source.Type)} {s} CROSS JOIN {AuditFile.Table("ix_reference", source.Type)} {x} ON {x}.rid = {s}.rid AND {Keys(x)} " +
+            $"CROSS JOIN {AuditFile.Table("search_resource", types)} {t} ON {t}.type = {x}.ref_type AND {t}.id = {x}.ref_id " +
             "WHERE " + SqlFilter.Where(s, [source.Type], source.Conditions, p, allowDriver: true);
     }
 }
@@ -314,7 +322,7 @@ public static class SqlFilter
 /// a bounded scan of ix_date) or long (ix_date_long). It only finds candidates; the date conditions themselves
 /// are still checked, so a multi-valued date is never matched on the union of different values.
 /// </summary>
-public sealed class DateRangeCondition(IReadOnlyList<long> pids, long from, long to) : Condition
+public sealed class DateRangeCondition(IReadOnlyList<long> pids, long from, long to, IReadOnlyList<string> types) : Condition
 {
     public override int Priority => 3;
 
@@ -325,8 +333,8 @@ public sealed class DateRangeCondition(IReadOnlyList<long> pids, long from, long
         var parts = new List<string>();
         foreach (var pid in pids)
         {
-            parts.Add($"SELECT rid FROM ix_date WHERE pid = {pid} AND low >= {p.Add(from - Indexing.SearchIndexer.LongDate)} AND low < {p.Add(to)} AND high >= {p.Add(from)}");
-            parts.Add($"SELECT rid FROM ix_date_long WHERE pid = {pid} AND low < {p.Add(to)} AND high >= {p.Add(from)}");
+            parts.Add($"SELECT rid FROM {AuditFile.Table("ix_date", types)} WHERE pid = {pid} AND low >= {p.Add(from - Indexing.SearchIndexer.LongDate)} AND low < {p.Add(to)} AND high >= {p.Add(from)}");
+            parts.Add($"SELECT rid FROM {AuditFile.Table("ix_date_long", types)} WHERE pid = {pid} AND low < {p.Add(to)} AND high >= {p.Add(from)}");
         }
         return string.Join(" UNION ", parts);
     }
@@ -367,9 +375,9 @@ public sealed class ReferenceDateCondition(Indexing.ReferenceDateIndex.Pair pair
     {
         var (from, to) = range ?? throw new InvalidOperationException("Only a condition with a range drives");
         var i = NewAlias("i");
-        var pairRows = $"SELECT {i}.rid FROM ix_reference_date {i} WHERE {WalkWhere(i, p)} AND {i}.low >= {p.Add(from - Indexing.SearchIndexer.LongDate)} " +
+        var pairRows = $"SELECT {i}.rid FROM {AuditFile.Table("ix_reference_date", pair.Type)} {i} WHERE {WalkWhere(i, p)} AND {i}.low >= {p.Add(from - Indexing.SearchIndexer.LongDate)} " +
             $"AND {i}.low < {p.Add(to)} AND {i}.high >= {p.Add(from)}";
-        var longRows = $"SELECT rid FROM ix_date_long WHERE pid = {pair.DatePid} AND low < {p.Add(to)} AND high >= {p.Add(from)}";
+        var longRows = $"SELECT rid FROM {AuditFile.Table("ix_date_long", pair.Type)} WHERE pid = {pair.DatePid} AND low < {p.Add(to)} AND high >= {p.Add(from)}";
         var tests = string.Concat(proven.Select(c => " AND " + c.Test(alias, p)));
         return $"({alias}.rid IN ({pairRows}) OR ({alias}.rid IN ({longRows}){tests}))";
     }
@@ -383,9 +391,9 @@ public sealed class ReferenceDateCondition(Indexing.ReferenceDateIndex.Pair pair
         if (range is not var (from, to))
             return null;
         var i = NewAlias("i");
-        return $"SELECT {i}.rid FROM ix_reference_date {i} WHERE {WalkWhere(i, p)} AND {i}.low >= {p.Add(from - Indexing.SearchIndexer.LongDate)} " +
+        return $"SELECT {i}.rid FROM {AuditFile.Table("ix_reference_date", pair.Type)} {i} WHERE {WalkWhere(i, p)} AND {i}.low >= {p.Add(from - Indexing.SearchIndexer.LongDate)} " +
             $"AND {i}.low < {p.Add(to)} AND {i}.high >= {p.Add(from)} " +
-            $"UNION SELECT rid FROM ix_date_long WHERE pid = {pair.DatePid} AND low < {p.Add(to)} AND high >= {p.Add(from)}";
+            $"UNION SELECT rid FROM {AuditFile.Table("ix_date_long", pair.Type)} WHERE pid = {pair.DatePid} AND low < {p.Add(to)} AND high >= {p.Add(from)}";
     }
 
     /// <summary>The rows of this reference in ix_reference_date alias <paramref name="d"/>, which are in date order.</summary>

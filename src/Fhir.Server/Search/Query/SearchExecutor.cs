@@ -54,17 +54,27 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     /// the first sort key, or one reference's rows of a <see cref="ReferenceDateCondition"/>. <see cref="Tie"/> keeps
     /// one row per resource among those with its sort value. <see cref="OneRange"/>: the rows are one range of the index's
     /// key, so their first rows in date order are read without sorting. <see cref="Pair"/>: one reference's rows of
-    /// ix_reference_date.
+    /// ix_reference_date. <see cref="Resources"/> and <see cref="DateTable"/>: the resources' table and the date index
+    /// of the types searched (<see cref="AuditFile.Table(string, IEnumerable{string})"/>).
     /// </summary>
-    private sealed record WalkSource(string Table, Func<string, SqlParams, string> Where, string Tie, bool OneRange, bool Pair)
+    private sealed record WalkSource(string Table, Func<string, SqlParams, string> Where, string Tie, bool OneRange, bool Pair, string Resources, string DateTable)
     {
-        public static WalkSource Dates(string datePids) => new("ix_date", (d, _) => $"{d}.pid IN ({datePids})",
-            $"NOT EXISTS (SELECT 1 FROM ix_date d3 WHERE d3.rid = a.rid AND d3.pid IN ({datePids}) AND d3.low = d.low AND (d3.high < d.high OR (d3.high = d.high AND d3.pid < d.pid)))",
-            OneRange: !datePids.Contains(','), Pair: false);
+        public static WalkSource Dates(string datePids, IReadOnlyList<string>? types)
+        {
+            var dates = AuditFile.Table("ix_date", types);
+            return new(dates, (d, _) => $"{d}.pid IN ({datePids})",
+                $"NOT EXISTS (SELECT 1 FROM {dates} d3 WHERE d3.rid = a.rid AND d3.pid IN ({datePids}) AND d3.low = d.low AND (d3.high < d.high OR (d3.high = d.high AND d3.pid < d.pid)))",
+                OneRange: !datePids.Contains(','), Pair: false, AuditFile.Table("search_resource", types), dates);
+        }
 
-        public static WalkSource Reference(ReferenceDateCondition c) => new("ix_reference_date", c.WalkWhere,
-            "NOT EXISTS (SELECT 1 FROM ix_reference_date d3 WHERE d3.pid = d.pid AND d3.ref_id = d.ref_id AND d3.ref_type = d.ref_type " +
-            "AND d3.low = d.low AND d3.high < d.high AND d3.rid = a.rid)", OneRange: true, Pair: true);
+        public static WalkSource Reference(ReferenceDateCondition c)
+        {
+            var rows = AuditFile.Table("ix_reference_date", c.Pair.Type);
+            return new(rows, c.WalkWhere,
+                $"NOT EXISTS (SELECT 1 FROM {rows} d3 WHERE d3.pid = d.pid AND d3.ref_id = d.ref_id AND d3.ref_type = d.ref_type " +
+                "AND d3.low = d.low AND d3.high < d.high AND d3.rid = a.rid)", OneRange: true, Pair: true,
+                AuditFile.Table("search_resource", c.Pair.Type), AuditFile.Table("ix_date", c.Pair.Type));
+        }
     }
 
     /// <summary>_total=estimate counts up to ten times this many; beyond it the Bundle carries no total (https://hl7.org/fhir/R4/search.html#total).</summary>
@@ -74,7 +84,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     public List<string> FindIds(SqliteConnection connection, IReadOnlyList<string> types, IReadOnlyList<Condition> conditions, int limit)
     {
         var p = new SqlParams();
-        var sql = $"SELECT a.id FROM search_resource a WHERE {WhereWithProbe(connection, types, conditions, p)} ORDER BY a.rid LIMIT {limit}";
+        var sql = $"SELECT a.id FROM {AuditFile.Table("search_resource", types)} a WHERE {WhereWithProbe(connection, types, conditions, p)} ORDER BY a.rid LIMIT {limit}";
         using var cmd = Command(connection, sql, p);
         using var reader = cmd.ExecuteReader();
         var ids = new List<string>();
@@ -116,7 +126,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
             }
             if (rows is null)
             {
-                var (sql, p) = PageQuery(sort, where, filterParams, after, backward, count);
+                var (sql, p) = PageQuery(types, sort, where, filterParams, after, backward, count);
                 rows = ReadRows(connection, sql, p, sort.Count);
             }
             var more = rows.Count > count;
@@ -142,9 +152,10 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         {
             var exact = request.Total != TotalMode.Estimate;
             var cap = request.Total == TotalMode.Estimate ? 10 * DefaultTotalCap : DefaultTotalCap;
+            var resources = AuditFile.Table("search_resource", types);
             var sql = exact
-                ? $"SELECT COUNT(*) FROM search_resource a WHERE {where}"
-                : $"SELECT COUNT(*) FROM (SELECT 1 FROM search_resource a WHERE {where} LIMIT {cap + 1})";
+                ? $"SELECT COUNT(*) FROM {resources} a WHERE {where}"
+                : $"SELECT COUNT(*) FROM (SELECT 1 FROM {resources} a WHERE {where} LIMIT {cap + 1})";
             using var cmd = Command(connection, sql, filterParams);
             total = (long)cmd.ExecuteScalar()!;
             if (!exact && total > cap)
@@ -201,7 +212,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         if (plan == SortPlan.Chosen && driverSet is not null && driverCount < SqlFilter.ProbeCap)
             return null;
         var pair = PairFor(conditions, sort);
-        var source = pair is null ? WalkSource.Dates(datePids) : WalkSource.Reference(pair);
+        var source = pair is null ? WalkSource.Dates(datePids, types) : WalkSource.Reference(pair);
         // Walking the pair's rows of one reference, each row has that reference (and code): they need not be tested again.
         var tests = new SqlParams();
         Condition.StartStatement();
@@ -285,9 +296,9 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         }
         var sql = new StringBuilder(
             $"SELECT rid, id, type, k0{string.Concat(sort.Skip(1).Select((_, n) => $", k{n + 1}"))} FROM (" +
-            $"SELECT a.rid, a.id, a.type, d.low AS k0{keys} FROM {walk.Source.Table} d CROSS JOIN search_resource a ON a.rid = d.rid " +
+            $"SELECT a.rid, a.id, a.type, d.low AS k0{keys} FROM {walk.Source.Table} d CROSS JOIN {walk.Source.Resources} a ON a.rid = d.rid " +
             $"WHERE {walk.Source.Where("d", p)}{start}{bound} AND {walk.Filter}" +
-            (first.OneValue ? "" : $" AND d.low = (SELECT {aggregate}(d2.low) FROM ix_date d2 WHERE d2.rid = a.rid AND d2.pid IN ({first.DatePids})) AND {walk.Source.Tie}") +
+            (first.OneValue ? "" : $" AND d.low = (SELECT {aggregate}(d2.low) FROM {walk.Source.DateTable} d2 WHERE d2.rid = a.rid AND d2.pid IN ({first.DatePids})) AND {walk.Source.Tie}") +
             ") a");
         if (after is not null)
             sql.Append(" WHERE ").Append(Keyset(sort, after, false, p));
@@ -318,12 +329,13 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         }
     }
 
-    private static (string Sql, SqlParams Params) PageQuery(List<SortColumn> sort, string where, SqlParams filterParams, object[]? after, bool backward, int count)
+    private static (string Sql, SqlParams Params) PageQuery(IReadOnlyList<string>? types, List<SortColumn> sort, string where, SqlParams filterParams,
+        object[]? after, bool backward, int count)
     {
         var p = new SqlParams();
         p.Values.AddRange(filterParams.Values);
         var keys = string.Concat(sort.Select((s, n) => $", {s.Expression} AS k{n}"));
-        var sql = new StringBuilder($"SELECT rid, id, type{string.Concat(sort.Select((_, n) => $", k{n}"))} FROM (SELECT a.rid, a.id, a.type{keys} FROM search_resource a WHERE {where}) a");
+        var sql = new StringBuilder($"SELECT rid, id, type{string.Concat(sort.Select((_, n) => $", k{n}"))} FROM (SELECT a.rid, a.id, a.type{keys} FROM {AuditFile.Table("search_resource", types)} a WHERE {where}) a");
         if (after is not null)
             sql.Append(" WHERE ").Append(Keyset(sort, after, backward, p));
         sql.Append(" ORDER BY ").Append(string.Concat(sort.Select((s, n) => $"k{n}{(s.Descending != backward ? " DESC" : "")}, ")))
@@ -342,7 +354,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         var sort = SortColumns(types, request);
         var where = WhereWithProbe(connection, types, conditions, filterParams, smallSetsOnly: plan == SortPlan.Chosen && PairFor(conditions, sort) is not null);
         var count = request.Count ?? 50;
-        var (sql, p) = PageQuery(sort, where, filterParams, null, false, count);
+        var (sql, p) = PageQuery(types, sort, where, filterParams, null, false, count);
         // A walk is explained unbounded: its trial on the first TrialWalkRows rows reads no more than those.
         if (SortWalk(types, conditions, sort, plan) is { } walk && WalkPage(connection, walk, sort, filterParams, null, count) is not null)
             (sql, p) = SortDrivenPageQuery(sort, walk, null, count, null);
@@ -380,7 +392,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
             }
             var pids = string.Join(", ", ReferenceAliases.Pids(types!, key.Code));
             var rowTest = ReferenceAliases.AndRowTest(types!, key.Code, "s");
-            var table = ConditionBuilder.TableOf(parameter.Type);
+            var table = AuditFile.Table(ConditionBuilder.TableOf(parameter.Type), types);
             var aggregate = key.Descending ? "MAX" : "MIN";
             var (column, numeric) = parameter.Type switch
             {
@@ -484,33 +496,46 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
                         request.Ignored.Add(message);
                     continue;
                 }
-                var p = new SqlParams();
                 var pids = string.Join(", ", ReferenceAliases.Pids([spec.SourceType], spec.Param));
                 var rowTest = ReferenceAliases.AndRowTest([spec.SourceType], spec.Param, "x");
-                string sql;
+                var references = AuditFile.Table("ix_reference", spec.SourceType);
+                var statements = new List<(string Sql, SqlParams Params)>();
                 if (!spec.Reverse)
                 {
                     var from = source.Where(h => h.Type == spec.SourceType).Select(h => h.Rid).ToList();
                     if (from.Count == 0)
                         continue;
-                    sql = $"SELECT DISTINCT t.rid, t.type, t.id FROM ix_reference x JOIN search_resource t ON t.type = x.ref_type AND t.id = x.ref_id " +
-                        $"WHERE x.rid IN {RidList(from, p)} AND x.pid IN ({pids}){rowTest} AND t.alive = 1" +
-                        (spec.TargetType is null ? "" : $" AND t.type = {p.Add(spec.TargetType)}");
+                    // A join reads each file's own table (the view over both would be read whole): one statement per file
+                    // that holds a target type.
+                    var targetTypes = spec.TargetType is { } only ? [only] : parameter.Target.Where(registry.Definitions.IsResourceType).ToList();
+                    var anyType = spec.TargetType is null && parameter.Target.Any(t => !registry.Definitions.IsResourceType(t));
+                    foreach (var audit in new[] { false, true }.Where(f => anyType || targetTypes.Any(t => AuditFile.Holds(t) == f)))
+                    {
+                        var p = new SqlParams();
+                        statements.Add(($"SELECT DISTINCT t.rid, t.type, t.id FROM {references} x JOIN {AuditFile.TableIn("search_resource", audit)} t " +
+                            $"ON t.type = x.ref_type AND t.id = x.ref_id " +
+                            $"WHERE x.rid IN {RidList(from, p)} AND x.pid IN ({pids}){rowTest} AND t.alive = 1" +
+                            (spec.TargetType is null ? "" : $" AND t.type = {p.Add(spec.TargetType)}"), p));
+                    }
                 }
                 else
                 {
+                    var p = new SqlParams();
                     var targets = source.GroupBy(h => h.Type).Select(g =>
                         $"(x.ref_type = {p.Add(g.Key)} AND x.ref_id IN ({p.List(g.Select(h => h.Id))}))").ToList();
-                    sql = $"SELECT DISTINCT s.rid, s.type, s.id FROM ix_reference x JOIN search_resource s ON s.rid = x.rid " +
-                        $"WHERE x.pid IN ({pids}){rowTest} AND ({string.Join(" OR ", targets)}) AND s.alive = 1";
+                    statements.Add(($"SELECT DISTINCT s.rid, s.type, s.id FROM {references} x JOIN {AuditFile.Table("search_resource", spec.SourceType)} s ON s.rid = x.rid " +
+                        $"WHERE x.pid IN ({pids}){rowTest} AND ({string.Join(" OR ", targets)}) AND s.alive = 1", p));
                 }
-                using var cmd = Command(connection, sql + $" LIMIT {MaxIncluded}", p);
-                using var reader = cmd.ExecuteReader();
-                while (reader.Read())
+                foreach (var (sql, p) in statements)
                 {
-                    var hit = new SearchHit(reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
-                    if (seen.Add(hit.Rid))
-                        added.Add(hit);
+                    using var cmd = Command(connection, sql + $" LIMIT {MaxIncluded}", p);
+                    using var reader = cmd.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        var hit = new SearchHit(reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+                        if (seen.Add(hit.Rid))
+                            added.Add(hit);
+                    }
                 }
             }
             if (restriction is not null)
@@ -534,7 +559,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
             }
             var p = new SqlParams();
             Condition.StartStatement();
-            var sql = $"SELECT a.rid FROM search_resource a WHERE a.rid IN {RidList(group.Select(h => h.Rid), p)} AND {condition.Test("a", p)}";
+            var sql = $"SELECT a.rid FROM {AuditFile.Table("search_resource", group.Key)} a WHERE a.rid IN {RidList(group.Select(h => h.Rid), p)} AND {condition.Test("a", p)}";
             using var cmd = Command(connection, sql, p);
             using var reader = cmd.ExecuteReader();
             while (reader.Read())
@@ -569,17 +594,27 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
                     pids.UnionWith(registry.PatientCompartmentPids(hit.Type));
             }
         }
+        foreach (var file in byRid.Keys.GroupBy(AuditFile.HoldsRow))
+            Load(connection, byRid, file, file.Key, pids, patients);
+        return patients;
+    }
+
+    /// <summary>Loads the hits of one file (<paramref name="audit"/>), as <see cref="Load(SqliteConnection, IReadOnlyCollection{SearchHit}, bool)"/> describes.</summary>
+    private static void Load(SqliteConnection connection, Dictionary<long, SearchHit> byRid, IEnumerable<long> rids, bool audit, HashSet<long> pids,
+        Dictionary<long, List<string>> patients)
+    {
         var p = new SqlParams();
-        var rids = RidList(byRid.Keys, p);
+        var list = RidList(rids, p);
         // The patients of a hit are kept in its row (search_resource.patients, written by the indexer). Rows written
         // before that column existed (NULL) are looked up: resource ids ([A-Za-z0-9.-]) hold no comma, so they travel as
         // one comma-separated column too. Duplicates are dropped here, not with DISTINCT, which costs SQLite a temporary
         // b-tree per hit. The hit's rows are found with one seek on the rid and the keys tested on them (+x.pid), not one
         // seek per key. COALESCE evaluates the look-up only for those rows.
         var patientColumn = pids.Count == 0 ? "NULL" :
-            $"COALESCE(a.patients, (SELECT group_concat(x.ref_id) FROM ix_reference x WHERE x.rid = a.rid AND +x.pid IN ({string.Join(", ", pids)}) AND x.ref_type = 'Patient'))";
+            $"COALESCE(a.patients, (SELECT group_concat(x.ref_id) FROM {AuditFile.TableIn("ix_reference", audit)} x WHERE x.rid = a.rid AND +x.pid IN ({string.Join(", ", pids)}) AND x.ref_type = 'Patient'))";
         using var cmd = Command(connection,
-            $"SELECT a.rid, v.json, {patientColumn} FROM search_resource a JOIN resource_version v ON v.seq = a.seq WHERE a.rid IN {rids}",
+            $"SELECT a.rid, v.json, {patientColumn} FROM {AuditFile.TableIn("search_resource", audit)} a " +
+            $"JOIN {AuditFile.TableIn("resource_version", audit)} v ON v.seq = a.seq WHERE a.rid IN {list}",
             p);
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
@@ -590,7 +625,6 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
             if (!reader.IsDBNull(2) && reader.GetString(2) is { Length: > 0 } own)
                 patients[rid] = [.. own.Split(',').Distinct(StringComparer.Ordinal)];
         }
-        return patients;
     }
 
     /// <summary>

@@ -35,17 +35,44 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
     private readonly Task _writerLoop;
 
     public SqliteResourceStore(IOptions<StorageOptions> options, ILogger<SqliteResourceStore> logger)
+        : this(SqliteConnectionStrings.Normalize(options.Value.ConnectionString), options.Value.MaxWriteBatch, logger, portal: null)
+    {
+    }
+
+    private SqliteResourceStore(string connectionString, int maxBatch, ILogger<SqliteResourceStore> logger, SqliteResourceStore? portal)
     {
         _logger = logger;
-        _maxBatch = options.Value.MaxWriteBatch;
-        _connectionString = SqliteConnectionStrings.Normalize(options.Value.ConnectionString);
+        _maxBatch = maxBatch;
+        _connectionString = connectionString;
+        Audit = portal is null ? new SqliteResourceStore(AuditFile.ConnectionStringFor(connectionString), maxBatch, logger, this) : this;
+        _attach = portal is null ? AuditFile.AttachName(Audit._connectionString) : null;
         _writerLoop = Task.Factory.StartNew(WriterLoop, CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
     public string ConnectionString => _connectionString;
 
-    public SqliteConnection OpenConnection()
+    /// <summary>
+    /// The store of the access log's AuditEvents, in a file of its own (<see cref="AuditFile"/>), with its own writer;
+    /// this store itself when it is that one.
+    /// </summary>
+    public SqliteResourceStore Audit { get; }
+
+    /// <summary>True for the store of the AuditEvents' file.</summary>
+    public bool IsAudit => ReferenceEquals(Audit, this);
+
+    /// <summary>The audit file as ATTACH names it; null for the audit store itself.</summary>
+    private readonly string? _attach;
+
+    /// <summary>
+    /// A connection to this store's file. The portal store's connections have the audit file attached as
+    /// <see cref="AuditFile.Schema"/>, with the views over both files (<see cref="AuditFile.CreateViews"/>).
+    /// </summary>
+    public SqliteConnection OpenConnection() => OpenConnection(attach: true);
+
+    /// <summary>A connection to this store's file alone (no audit file attached): for its schema migrations, where a name
+    /// the file does not have yet must not resolve to the attached file's table.</summary>
+    internal SqliteConnection OpenConnection(bool attach)
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
@@ -55,23 +82,89 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         // SQLite maps (SQLITE_MAX_MMAP_SIZE); pages beyond it go through each connection's own cache.
         pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 2147418112;";
         pragma.ExecuteNonQuery();
+        // A pooled connection keeps what it had attached.
+        if (attach && _attach is not null && !IsAttached(connection))
+        {
+            pragma.CommandText = $"ATTACH DATABASE $file AS {AuditFile.Schema}; PRAGMA {AuditFile.Schema}.mmap_size = 2147418112;";
+            pragma.Parameters.AddWithValue("$file", _attach);
+            pragma.ExecuteNonQuery();
+            if (AuditFile.Tables.All(t => HasTable(connection, t)))
+                AuditFile.CreateViews(connection);
+        }
         return connection;
     }
 
+    private static bool IsAttached(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT 1 FROM pragma_database_list WHERE name = '{AuditFile.Schema}'";
+        return command.ExecuteScalar() is not null;
+    }
+
+    private static bool HasTable(SqliteConnection connection, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT 1 FROM {AuditFile.Schema}.sqlite_master WHERE type = 'table' AND name = $name";
+        command.Parameters.AddWithValue("$name", table);
+        return command.ExecuteScalar() is not null;
+    }
+
     public Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct = default)
-        => Task.FromResult(WithReader(r => r.ReadCurrent(type, id)));
+        => OwnerOf(type) is var owner && owner != this
+            ? owner.ReadAsync(type, id, ct)
+            : Task.FromResult(WithReader(r => r.ReadCurrent(type, id)));
 
     public Task<StoredResource?> ReadVersionAsync(string type, string id, long version, CancellationToken ct = default)
-        => Task.FromResult(WithReader(r => r.ReadVersion(type, id, version)));
+        => OwnerOf(type) is var owner && owner != this
+            ? owner.ReadVersionAsync(type, id, version, ct)
+            : Task.FromResult(WithReader(r => r.ReadVersion(type, id, version)));
 
+    /// <summary>
+    /// The history of a type or resource from the file that holds it; the history of every type from both files,
+    /// newest first by time (each file's page read in its own order, then merged).
+    /// </summary>
     public Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct = default)
-        => Task.FromResult(WithReader(r => r.History(query)));
+    {
+        if (query.Type is { } type)
+        {
+            var owner = OwnerOf(type);
+            return owner == this ? Task.FromResult(WithReader(r => r.History(query))) : owner.HistoryAsync(query, ct);
+        }
+        if (IsAudit)
+            return Task.FromResult(WithReader(r => r.History(query)));
+        // Each file's page is read in its own order (seq, newest first) and the two are merged by time; the cursor holds
+        // each file's lowest seq shown (long.MaxValue: none shown yet), so no entry is skipped or shown twice.
+        var portal = query.BeforeSeq == 0 ? new HistoryPage([], null, 0) : WithReader(r => r.History(query with { BeforeSeq = NullIfMax(query.BeforeSeq) }));
+        var audit = query.BeforeAuditSeq == 0 ? new HistoryPage([], null, 0)
+            : Audit.WithReader(r => r.History(query with { BeforeSeq = NullIfMax(query.BeforeAuditSeq) }));
+        var merged = portal.Entries.Concat(audit.Entries)
+            .OrderByDescending(e => e.LastUpdated).ThenByDescending(e => e.Seq).Take(query.Count).ToList();
+        var shownPortal = merged.Count(e => !AuditFile.HoldsRow(e.Seq));
+        var shownAudit = merged.Count - shownPortal;
+        var portalLeft = shownPortal < portal.Entries.Count || portal.NextBeforeSeq is not null;
+        var auditLeft = shownAudit < audit.Entries.Count || audit.NextBeforeSeq is not null;
+        long? nextPortal = null, nextAudit = null;
+        if (portalLeft || auditLeft)
+        {
+            nextPortal = !portalLeft ? 0 : shownPortal == 0 ? query.BeforeSeq ?? long.MaxValue : merged.Where(e => !AuditFile.HoldsRow(e.Seq)).Min(e => e.Seq);
+            nextAudit = !auditLeft ? 0 : shownAudit == 0 ? query.BeforeAuditSeq ?? long.MaxValue : merged.Where(e => AuditFile.HoldsRow(e.Seq)).Min(e => e.Seq);
+        }
+        long? total = query.WithTotal ? (portal.Total ?? 0) + (audit.Total ?? 0) : null;
+        return Task.FromResult(new HistoryPage(merged, nextPortal, total, nextAudit));
+    }
+
+    private static long? NullIfMax(long? seq) => seq == long.MaxValue ? null : seq;
+
+    /// <summary>The store of the file that holds <paramref name="type"/>.</summary>
+    private SqliteResourceStore OwnerOf(string type) => AuditFile.Holds(type) ? Audit : this;
+
+    public IResourceStore StoreFor(string type) => OwnerOf(type);
 
     public Task<long> CountVersionsAsync(CancellationToken ct = default)
         => Task.FromResult(WithReader(r =>
         {
             using var cmd = r.Connection.CreateCommand();
-            cmd.CommandText = "SELECT COUNT(*) FROM resource_version";
+            cmd.CommandText = IsAudit ? "SELECT COUNT(*) FROM resource_version" : "SELECT COUNT(*) FROM all_resource_version";
             return (long)cmd.ExecuteScalar()!;
         }));
 
@@ -130,7 +223,9 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
                 continue;
             try
             {
-                session ??= new WriterSession(OpenConnection());
+                // Without the audit file: BEGIN IMMEDIATE takes the write lock of every attached file, and the audit file's
+                // writer must never wait for this one.
+                session ??= new WriterSession(OpenConnection(attach: false), IsAudit);
                 session.CommitBatch(batch);
             }
             catch (Exception ex)
@@ -315,9 +410,13 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         private readonly SqliteCommand _release;
         private readonly SqliteCommand _rollbackToSavepoint;
 
-        public WriterSession(SqliteConnection connection)
+        /// <summary>True for the audit file's writer: only it writes the types that file holds.</summary>
+        private readonly bool _audit;
+
+        public WriterSession(SqliteConnection connection, bool audit)
         {
             _connection = connection;
+            _audit = audit;
             using (var pragma = connection.CreateCommand())
             {
                 // The one writer updates every index B-tree; 64 MiB keeps their inner pages cached as the data grows.
@@ -399,6 +498,8 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
 
         public StoredResource Append(string type, string id, long version, DateTimeOffset lastUpdated, string method, byte[]? json)
         {
+            if (AuditFile.Holds(type) != _audit)
+                throw new InvalidOperationException($"{type} is written to the {(_audit ? "portal" : "audit")} file's store, not this one (see AuditFile)");
             // Parameters by position: $type, $id, $version, $lastUpdated, $method, $json.
             var seq = _insertVersion.Bind(1, type).Bind(2, id).Bind(3, version).Bind(4, lastUpdated.ToUnixTimeMilliseconds())
                 .Bind(5, method).Bind(6, json).ExecuteInt64();
