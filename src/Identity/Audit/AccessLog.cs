@@ -50,8 +50,8 @@ public sealed record AccessLogEntry(
 /// queued, but under load at most once per <see cref="CommitInterval"/> (group commit). What a hard kill (-9, power
 /// loss) loses is what was queued since the last journal commit: normally a few milliseconds of accesses, under load
 /// at most about <see cref="CommitInterval"/> plus the write under way. The journal's AuditEvents go into the FHIR
-/// store once per <see cref="IdentityServerOptions.AccessLogStoreSeconds"/>, <see cref="MaxEventsPerWrite"/> per write
-/// (each commit there costs every search its page cache, see <see cref="AccessLogJournal"/>); what a kill leaves in the
+/// store once per <see cref="IdentityServerOptions.AccessLogStoreSeconds"/>, <see cref="MaxEventsPerWrite"/> per write, into the
+/// audit file (<see cref="AuditFile"/>), whose commits leave the portal file's searches alone; what a kill leaves in the
 /// journal is stored at the next start, before requests are served. Stopping the host stores everything.
 /// The queue holds at most <see cref="Capacity"/> entries; when the writer falls that far behind,
 /// requests wait for it rather than go unlogged, which also bounds the loss window.

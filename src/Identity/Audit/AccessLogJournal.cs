@@ -10,8 +10,8 @@ namespace Identity.Audit;
 /// Why a file of its own: every commit to the portal database makes each reading connection drop its page cache
 /// (SQLite's WAL mode has no finer invalidation), and at 100,000 patients, beyond the 2 GiB that SQLite maps, the
 /// searches then read their pages again with system calls. The log commits every 100 ms under load to keep what a
-/// hard kill loses small; committed here, those commits leave the searches' caches alone, and the FHIR store gets
-/// the AuditEvents once per <see cref="IdentityServerOptions.AccessLogStoreSeconds"/> (<see cref="AccessLog.MaxEventsPerWrite"/> per write).
+/// hard kill loses small; committed here, those commits leave the searches' caches alone, and the FHIR store (the
+/// audit file, <see cref="Fhir.Server.Store.Sqlite.AuditFile"/>, since session 11 apart from the portal file) gets the AuditEvents once per <see cref="IdentityServerOptions.AccessLogStoreSeconds"/> (<see cref="AccessLog.MaxEventsPerWrite"/> per write).
 /// </para>
 /// One connection, used by one writer at a time (the access log serialises its writes).
 /// </summary>
