@@ -17,7 +17,8 @@ public sealed record StoredResource(
 /// <summary>A page of history entries, newest first, and the cursor for the next page.</summary>
 /// <remarks>
 /// <see cref="NextBeforeAuditSeq"/>: for the history of every type, which merges both files (<see cref="Sqlite.AuditFile"/>),
-/// the audit file's position; the portal file's is then <see cref="NextBeforeSeq"/> (<see cref="long.MaxValue"/> when that file has no more).
+/// the audit file's position; the portal file's is then <see cref="NextBeforeSeq"/>. In both, 0 means that file has no more
+/// entries and <see cref="long.MaxValue"/> that none of it has been shown yet.
 /// </remarks>
 public sealed record HistoryPage(IReadOnlyList<StoredResource> Entries, long? NextBeforeSeq, long? Total, long? NextBeforeAuditSeq = null);
 

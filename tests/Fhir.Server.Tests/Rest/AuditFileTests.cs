@@ -92,6 +92,20 @@ public class AuditFileTests(FhirServerFactory factory) : IClassFixture<FhirServe
     }
 
     [Fact]
+    public void APooledConnection_HasTheAuditFileAttachedExactlyWhenAskedFor()
+    {
+        static bool Attached(SqliteConnection connection) =>
+            Scalar(connection, $"SELECT COUNT(*) FROM pragma_database_list WHERE name = '{AuditFile.Schema}' AND $id <> ''", "-") == 1;
+        // The same pooled handle serves both: the portal writer's connection must not keep the file (BEGIN IMMEDIATE would lock it).
+        using (var searching = Store.OpenConnection())
+            Assert.True(Attached(searching));
+        using (var writing = Store.OpenConnection(attach: false))
+            Assert.False(Attached(writing));
+        using (var searchingAgain = Store.OpenConnection())
+            Assert.True(Attached(searchingAgain));
+    }
+
+    [Fact]
     public async Task HistoryOfEveryType_MergesBothFiles_NewestFirst_PageByPage()
     {
         var since = DateTimeOffset.UtcNow.AddMilliseconds(-1);

@@ -20,9 +20,8 @@ public static class AuditFileMove
 
     public static long Run(SqliteResourceStore portal, SearchIndexer indexer, ILogger logger)
     {
-        var types = new[] { "AuditEvent" }.Where(AuditFile.Holds).ToArray();
         long moved = 0;
-        foreach (var type in types)
+        foreach (var type in AuditFile.Types)
         {
             var total = Count(portal, type);
             if (total == 0)

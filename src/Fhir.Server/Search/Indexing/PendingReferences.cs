@@ -22,8 +22,8 @@ public sealed class PendingReferences(SqliteResourceStore portal, ILogger<Pendin
 {
     private readonly SqliteResourceStore store = portal.Audit;
 
-    /// <summary>Types whose new resources' reference rows wait: the access log's AuditEvents.</summary>
-    public static readonly FrozenSet<string> Types = FrozenSet.ToFrozenSet(["AuditEvent"], StringComparer.Ordinal);
+    /// <summary>Types whose new resources' reference rows wait: those of the audit file, the access log's AuditEvents.</summary>
+    public static FrozenSet<string> Types => AuditFile.Types;
 
     /// <summary>
     /// How long rows wait at most (while the host runs) before they are merged. Searches never see the difference (they

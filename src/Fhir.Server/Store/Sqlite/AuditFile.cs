@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.Data.Sqlite;
 
 namespace Fhir.Server.Store.Sqlite;
@@ -32,8 +33,11 @@ public static class AuditFile
         "ix_date", "ix_date_long", "ix_number", "ix_quantity", "ix_uri", "ix_composite", "ix_reference_date",
     ];
 
-    /// <summary>True for the types whose resources this file holds: the access log's AuditEvents.</summary>
-    public static bool Holds(string type) => type == "AuditEvent";
+    /// <summary>The types whose resources this file holds: the access log's AuditEvents.</summary>
+    public static readonly FrozenSet<string> Types = FrozenSet.ToFrozenSet(["AuditEvent"], StringComparer.Ordinal);
+
+    /// <summary>True for the types whose resources this file holds.</summary>
+    public static bool Holds(string type) => Types.Contains(type);
 
     /// <summary>True when a rid or version sequence number is one of this file's.</summary>
     public static bool HoldsRow(long rid) => rid >= RowBase;

@@ -82,13 +82,18 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         // SQLite maps (SQLITE_MAX_MMAP_SIZE); pages beyond it go through each connection's own cache.
         pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 2147418112;";
         pragma.ExecuteNonQuery();
-        // A pooled connection keeps what it had attached.
-        if (attach && _attach is not null && !IsAttached(connection))
+        // A pooled connection keeps what it had attached, whichever way it was opened before: make it match.
+        if (_attach is not null && IsAttached(connection) != attach)
         {
-            pragma.CommandText = $"ATTACH DATABASE $file AS {AuditFile.Schema}; PRAGMA {AuditFile.Schema}.mmap_size = 2147418112;";
-            pragma.Parameters.AddWithValue("$file", _attach);
+            if (attach)
+            {
+                pragma.CommandText = $"ATTACH DATABASE $file AS {AuditFile.Schema}; PRAGMA {AuditFile.Schema}.mmap_size = 2147418112;";
+                pragma.Parameters.AddWithValue("$file", _attach);
+            }
+            else
+                pragma.CommandText = $"DETACH DATABASE {AuditFile.Schema}";
             pragma.ExecuteNonQuery();
-            if (AuditFile.Tables.All(t => HasTable(connection, t)))
+            if (attach && HasTables(connection))
                 AuditFile.CreateViews(connection);
         }
         return connection;
@@ -101,12 +106,13 @@ public sealed class SqliteResourceStore : IResourceStore, IAsyncDisposable
         return command.ExecuteScalar() is not null;
     }
 
-    private static bool HasTable(SqliteConnection connection, string table)
+    /// <summary>True when the attached audit file has its tables (it is initialized before the portal file is used).</summary>
+    private static bool HasTables(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT 1 FROM {AuditFile.Schema}.sqlite_master WHERE type = 'table' AND name = $name";
-        command.Parameters.AddWithValue("$name", table);
-        return command.ExecuteScalar() is not null;
+        command.CommandText = $"SELECT COUNT(*) FROM {AuditFile.Schema}.sqlite_master WHERE type = 'table' AND name IN (SELECT value FROM json_each($names))";
+        command.Parameters.AddWithValue("$names", System.Text.Json.JsonSerializer.Serialize(AuditFile.Tables));
+        return (long)command.ExecuteScalar()! == AuditFile.Tables.Length;
     }
 
     public Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct = default)
