@@ -56,7 +56,9 @@ public class AccessLogDurabilityTests
                             logged.Add(what.GetProperty("reference").GetString()!);
                     }
                 }
-                Assert.All(patients, id => Assert.Contains($"Patient/{id}", logged));
+                var missing = patients.Where(id => !logged.Contains($"Patient/{id}")).ToList();
+                Assert.True(missing.Count == 0, $"{missing.Count} of {patients.Count} patients not in the {subtype} AuditEvents " +
+                    $"({(bundle.TryGetProperty("entry", out var found) ? found.GetArrayLength() : 0)} found); host log:\n{host.StandardOutput}{host.StandardError}");
             }
             if (storeSeconds == "3600")
                 Assert.Contains("had written to the journal only", host.StandardOutput + host.StandardError);

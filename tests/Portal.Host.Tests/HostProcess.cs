@@ -1,30 +1,33 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Portal.Host.Tests;
 
 /// <summary>
-/// Portal.Host as a real process (dotnet Portal.Host.dll) on a free loopback port, for what only a
+/// Portal.Host as a real process (dotnet Portal.Host.dll) on a loopback port of its own, for what only a
 /// process can show: start-up failures, and surviving kill -9.
+/// <para>
+/// The host binds port 0 and the test reads the port it got from its "Now listening on" line. A port picked by the
+/// test and handed over could be taken by another test's host in between, and then this test would have talked to
+/// that host, which answers <c>/health/ready</c> and knows the same test client.
+/// </para>
 /// </summary>
 public sealed class HostProcess : IDisposable
 {
+    private const string ListeningLine = "Now listening on: ";
+
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
+    private readonly TaskCompletionSource<Uri> _address = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private HostProcess(Process process, int port)
-    {
-        _process = process;
-        Port = port;
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
-    }
+    private HostProcess(Process process) => _process = process;
 
-    public int Port { get; }
-
-    public Uri BaseAddress { get; }
+    /// <summary>The address this process listens on; known once it has started listening (after <see cref="WaitUntilReadyAsync"/>).</summary>
+    public Uri BaseAddress => _address.Task.IsCompletedSuccessfully
+        ? _address.Task.Result
+        : throw new InvalidOperationException("The host has not said where it listens yet: call WaitUntilReadyAsync first");
 
     public string StandardOutput { get { lock (_stdout) return _stdout.ToString(); } }
 
@@ -32,7 +35,6 @@ public sealed class HostProcess : IDisposable
 
     public static HostProcess Start(string workingDirectory, params string[] arguments)
     {
-        var port = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "Portal.Host.dll");
         var info = new ProcessStartInfo("dotnet")
         {
@@ -42,15 +44,23 @@ public sealed class HostProcess : IDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(dll);
-        info.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        info.ArgumentList.Add("--urls=http://127.0.0.1:0");
         foreach (var a in arguments)
             info.ArgumentList.Add(a);
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         var process = new Process { StartInfo = info };
-        var host = new HostProcess(process, port);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (host._stdout) host._stdout.AppendLine(e.Data); };
+        var host = new HostProcess(process);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+                return;
+            lock (host._stdout)
+                host._stdout.AppendLine(e.Data);
+            if (e.Data.IndexOf(ListeningLine, StringComparison.Ordinal) is var at and >= 0)
+                host._address.TrySetResult(new Uri(e.Data[(at + ListeningLine.Length)..].Trim()));
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (host._stderr) host._stderr.AppendLine(e.Data); };
         process.Start();
         process.BeginOutputReadLine();
@@ -107,8 +117,14 @@ public sealed class HostProcess : IDisposable
 
     public async Task<bool> WaitUntilReadyAsync(TimeSpan timeout)
     {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + timeout;
+        while (!_address.Task.IsCompleted)
+        {
+            if (_process.HasExited || DateTime.UtcNow >= deadline)
+                return false;
+            await Task.WhenAny(_address.Task, Task.Delay(200));
+        }
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -151,12 +167,6 @@ public sealed class HostProcess : IDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 public sealed class TempDirectory : IDisposable
