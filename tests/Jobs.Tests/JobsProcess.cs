@@ -24,20 +24,14 @@ public sealed class JobsProcess : IDisposable
             .. extra,
         ]);
 
-    /// <summary>The product itself (Portal.Host.dll, roles all), without demo data, on a free loopback port.</summary>
-    public static JobsProcess StartPortalHost(TempDatabase db, params string[] extra)
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return Launch(db, "Portal.Host.dll",
+    /// <summary>The product itself (Portal.Host.dll, roles all), without demo data, on a loopback port the system picks (port 0).</summary>
+    public static JobsProcess StartPortalHost(TempDatabase db, params string[] extra) =>
+        Launch(db, "Portal.Host.dll",
         [
-            $"--urls=http://127.0.0.1:{port}", $"--ConnectionStrings:Portal={db.ConnectionString}", "--Demo:Seed=false",
+            "--urls=http://127.0.0.1:0", $"--ConnectionStrings:Portal={db.ConnectionString}", "--Demo:Seed=false",
             $"--Identity:OutboxPath={db.Outbox}", "--Jobs:DispatchIntervalSeconds=1", "--Jobs:InstanceId=portal-host",
             .. extra,
         ]);
-    }
 
     private static JobsProcess Launch(TempDatabase db, string dll, string[] arguments)
     {
