@@ -51,8 +51,8 @@ for size in $sizes; do
   fi
   loaded=$size
   resources=$(( size * 31 ))
-  db_bytes=$(du -cb "$work"/portal.db* | tail -1 | cut -f1)
-  echo "database: $(( db_bytes / 1048576 )) MiB for ~$resources resources = $(( db_bytes / resources )) bytes per resource (with history, indexes and the access log)"
+  db_bytes=$(du -cb "$work"/portal.* | tail -1 | cut -f1)
+  echo "database: $(( db_bytes / 1048576 )) MiB for ~$resources resources = $(( db_bytes / resources )) bytes per resource (portal.db, the audit file and the journal, with history, indexes and the access log)"
   if [ -z "${REUSE_DB:-}" ]; then
     # The load leaves background work: the access log's index rows of every created resource are merged into the
     # index after it (PendingReferences), and the WAL is checkpointed. Searches are measured once the server is idle.
