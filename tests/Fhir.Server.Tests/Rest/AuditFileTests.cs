@@ -168,4 +168,61 @@ public class AuditFileTests(FhirServerFactory factory) : IClassFixture<FhirServe
         Assert.Equal(["moved-ae1"], await Ids("/fhir/AuditEvent?entity=Patient/moved-p1&agent=Practitioner/file-gp"));
         Assert.Equal(0, AuditFileMove.Run(Store, factory.Services.GetRequiredService<SearchIndexer>(), NullLogger.Instance));
     }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostBundle(string type, string entries)
+    {
+        var response = await _client.PostAsync("/fhir", FhirHttp.Json($$"""{"resourceType":"Bundle","type":"{{type}}","entry":[{{entries}}]}"""));
+        return (response.StatusCode, await response.ReadJsonAsync());
+    }
+
+    private static string PostEntry(string resource) =>
+        $$$"""{"resource":{{{resource}}},"request":{"method":"POST","url":"{{{JsonDocument.Parse(resource).RootElement.GetProperty("resourceType").GetString()}}}"}}""";
+
+    private static long AuditEventsIn(SqliteResourceStore store, string patient)
+    {
+        using var connection = store.OpenConnection(attach: false);
+        return Scalar(connection, "SELECT COUNT(*) FROM resource_version WHERE type = 'AuditEvent' AND CAST(json AS TEXT) LIKE '%' || $id || '%'", patient);
+    }
+
+    // AuditEvents are written by the server's access log only: the access policy refuses them in every kind of write
+    // (403) before a bundle reaches a store, so the portal writer's guard against them is never what answers.
+
+    [Fact]
+    public async Task Batch_WithAnAuditEvent_RefusesThatEntryAlone()
+    {
+        var (status, body) = await PostBundle("batch",
+            PostEntry(AuditEvent("batch-p1")) + "," + PostEntry("""{"resourceType":"Patient","name":[{"family":"Batchen"}]}"""));
+
+        Assert.True(status == HttpStatusCode.OK, body.Diagnostics());
+        var statuses = body.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("response").GetProperty("status").GetString()).ToList();
+        Assert.Equal(["403 Forbidden", "201 Created"], statuses);
+        Assert.Equal(0, AuditEventsIn(Store.Audit, "batch-p1"));
+        Assert.Equal(0, AuditEventsIn(Store, "batch-p1"));
+    }
+
+    [Fact]
+    public async Task Transaction_WithAnAuditEvent_Is403_AndChangesNothing()
+    {
+        var (status, body) = await PostBundle("transaction",
+            PostEntry(AuditEvent("txmix-p1")) + "," + PostEntry("""{"resourceType":"Patient","name":[{"family":"Gemengd-txmix"}]}"""));
+
+        Assert.True(status == HttpStatusCode.Forbidden, body.Diagnostics());
+        Assert.Equal("OperationOutcome", body.GetProperty("resourceType").GetString());
+        Assert.Contains("AuditEvent", body.Diagnostics());
+        Assert.Equal(0, AuditEventsIn(Store.Audit, "txmix-p1"));
+        Assert.Empty(await Ids("/fhir/Patient?family=Gemengd-txmix"));
+    }
+
+    [Fact]
+    public async Task ConditionalCreateAndUpdate_OfAnAuditEvent_Are403()
+    {
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/fhir/AuditEvent") { Content = FhirHttp.Json(AuditEvent("cond-p1")) };
+        create.Headers.Add("If-None-Exist", "entity=Patient/cond-p1");
+        var created = await _client.SendAsync(create);
+        var updated = await _client.PutAsync("/fhir/AuditEvent?entity=Patient/cond-p1", FhirHttp.Json(AuditEvent("cond-p1")));
+
+        Assert.Equal(HttpStatusCode.Forbidden, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, updated.StatusCode);
+        Assert.Equal(0, AuditEventsIn(Store.Audit, "cond-p1"));
+    }
 }
