@@ -166,7 +166,6 @@ public sealed class HostProcess : IDisposable
             KillHard();
         _process.Dispose();
     }
-
 }
 
 public sealed class TempDirectory : IDisposable

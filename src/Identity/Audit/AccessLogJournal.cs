@@ -45,11 +45,9 @@ public sealed class AccessLogJournal : IDisposable
     public static string ConnectionStringFor(string portalConnectionString)
     {
         var portal = new SqliteConnectionStringBuilder(SqliteConnectionStrings.Normalize(portalConnectionString));
-        if (portal.DataSource == ":memory:" || portal.Mode == SqliteOpenMode.Memory)
+        if (SqliteConnectionStrings.IsInMemory(portal))
             return "Data Source=:memory:;Pooling=False";
-        var path = Path.GetFullPath(portal.DataSource);
-        var file = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path) + ".access-journal" + Path.GetExtension(path));
-        return new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString();
+        return new SqliteConnectionStringBuilder { DataSource = SqliteConnectionStrings.FileBeside(portal, "access-journal"), Pooling = false }.ToString();
     }
 
     /// <summary>Appends AuditEvents in one transaction; returns the sequence number of the last (0 when none).</summary>

@@ -71,11 +71,9 @@ public static class AuditFile
     public static string ConnectionStringFor(string portalConnectionString)
     {
         var portal = new SqliteConnectionStringBuilder(SqliteConnectionStrings.Normalize(portalConnectionString));
-        if (portal.DataSource == ":memory:" || portal.Mode == SqliteOpenMode.Memory)
+        if (SqliteConnectionStrings.IsInMemory(portal))
             return new SqliteConnectionStringBuilder { DataSource = "audit-" + Guid.NewGuid().ToString("N"), Mode = SqliteOpenMode.Memory, Cache = SqliteCacheMode.Shared }.ToString();
-        var path = Path.GetFullPath(portal.DataSource);
-        var file = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path) + ".audit" + Path.GetExtension(path));
-        return new SqliteConnectionStringBuilder(portal.ToString()) { DataSource = file }.ToString();
+        return new SqliteConnectionStringBuilder(portal.ToString()) { DataSource = SqliteConnectionStrings.FileBeside(portal, "audit") }.ToString();
     }
 
     /// <summary>The name ATTACH takes for the file of <paramref name="auditConnectionString"/>.</summary>

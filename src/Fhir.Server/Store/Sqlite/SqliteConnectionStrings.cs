@@ -23,7 +23,7 @@ public static class SqliteConnectionStrings
         }
         if (string.IsNullOrWhiteSpace(builder.DataSource))
             throw new StorageConfigurationException("ConnectionStrings:Portal names no Data Source (a SQLite file such as ./data/portal.db).");
-        if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+        if (!IsInMemory(builder))
         {
             var path = Path.GetFullPath(builder.DataSource);
             try
@@ -39,6 +39,20 @@ public static class SqliteConnectionStrings
         builder.Pooling = true;
         builder.Cache = SqliteCacheMode.Default;
         return builder.ToString();
+    }
+
+    /// <summary>True when the connection string names an in-memory database (nothing on disk).</summary>
+    public static bool IsInMemory(SqliteConnectionStringBuilder builder) =>
+        builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory;
+
+    /// <summary>
+    /// The path of a file beside the database file of <paramref name="builder"/>, named after it:
+    /// <c>portal.db</c> with <paramref name="part"/> <c>audit</c> gives <c>portal.audit.db</c>.
+    /// </summary>
+    public static string FileBeside(SqliteConnectionStringBuilder builder, string part)
+    {
+        var path = Path.GetFullPath(builder.DataSource);
+        return Path.Combine(Path.GetDirectoryName(path)!, $"{Path.GetFileNameWithoutExtension(path)}.{part}{Path.GetExtension(path)}");
     }
 
     /// <summary>Opens the database once to prove the connection string works.</summary>
