@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace Graph.Api.Tests.Infrastructure;
 
@@ -43,10 +44,12 @@ public class PortalApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Identity:RateLimit:LoginPerMinute", "100000");
         builder.UseSetting("Identity:RateLimit:TokenPerMinute", "100000");
         builder.UseSetting("Identity:RateLimit:SignupPerHour", "100000");
-        // Tests send notifications by calling the dispatcher themselves, so the background job does not race them.
-        builder.UseSetting("Jobs:DispatchIntervalSeconds", "3600");
         builder.ConfigureTestServices(services =>
         {
+            // Tests run the jobs (dispatch, reminders, deadline watch) themselves. The schedule is still
+            // registered, but its scheduler does not start, so an interval job's first run at start
+            // cannot race a test (a CI run once saw a notification sent by it before the test's own dispatcher).
+            services.Configure<QuartzHostedServiceOptions>(o => o.StartDelay = TimeSpan.FromDays(1));
             services.AddSingleton(sp => new CountingSearch(sp.GetRequiredService<FhirSearch>()));
             services.AddSingleton<IFhirSearch>(sp => sp.GetRequiredService<CountingSearch>());
         });
