@@ -11,6 +11,7 @@
 #   WARMUP_SECONDS=N    searching before the timed mix (default 30: the JIT's warm-up; its throughput is printed)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
+. "$repo/bench/fhir/host-env.sh"
 sizes="${SIZES:-10000 100000}"
 seconds="${SECONDS_PER_MIX:-20}"
 per_kind="${SECONDS_PER_KIND:-4}"
@@ -32,7 +33,7 @@ settings=("--ConnectionStrings:Portal=Data Source=$work/portal.db" --Demo:Seed=t
 [ -n "${REUSE_DB:-}" ] || (cd "$work" && dotnet host/Portal.Host.dll clients add --id bench-load --name "bench load" --auth client_secret_basic \
    --secret bench-load-secret-0123456789 --scopes "system/*.cruds" "${settings[@]}" >/dev/null)
 start_host() {
-  (cd "$work" && exec dotnet host/Portal.Host.dll --urls "http://127.0.0.1:$port" "${settings[@]}" >> "$work/host.log" 2>&1) &
+  (cd "$work" && exec env "${host_env[@]}" dotnet host/Portal.Host.dll --urls "http://127.0.0.1:$port" "${settings[@]}" >> "$work/host.log" 2>&1) &
   host_pid=$!
   # Up to 5 minutes: a database from before a new index pair fills it at start (3 minutes at 100,000 patients).
   for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done

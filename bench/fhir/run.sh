@@ -6,6 +6,7 @@
 # includes the JIT's tier-up of that path (10-35 µs per read in a fresh host's first 10 s).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
+. "$repo/bench/fhir/host-env.sh"
 here="$repo/bench/fhir"
 duration="${DURATION:-15s}"
 warmup="${WARMUP:-3s}" # untimed run before each timed run (WARMUP=0s to skip)
@@ -42,7 +43,7 @@ step 2 "starting Portal.Host on 127.0.0.1:$host_port (empty SQLite database in $
 (cd "$work" && dotnet host/Portal.Host.dll clients add --id bench --name bench --auth client_secret_basic \
    --secret bench-secret-0123456789 --scopes "system/*.cruds" "--ConnectionStrings:Portal=Data Source=$work/portal.db" \
    --Logging:LogLevel:Default=Warning > /dev/null)
-(cd "$work" && exec dotnet host/Portal.Host.dll --urls "http://127.0.0.1:$host_port" \
+(cd "$work" && exec env "${host_env[@]}" dotnet host/Portal.Host.dll --urls "http://127.0.0.1:$host_port" \
    "--ConnectionStrings:Portal=Data Source=$work/portal.db" --Demo:Seed=false --Identity:AccessTokenMinutes=120 \
    --Logging:LogLevel:Default=Warning > "$work/host.log" 2>&1) &
 host_pid=$!
