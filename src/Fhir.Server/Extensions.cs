@@ -91,5 +91,7 @@ public static class Extensions
             Search.Indexing.ReferenceAliases.DropOwnRows(sqlite, loggers.CreateLogger(typeof(Search.Indexing.ReferenceAliases)));
         }
         services.GetRequiredService<Search.Indexing.ReferenceDateIndex>().Backfill();
+        if (services.GetService<SqliteResourceStore>() is not null)
+            services.GetRequiredService<Search.Indexing.Reindexer>().BackfillContained();
     }
 }

@@ -107,14 +107,7 @@ public sealed class FhirSearch(
             EnsureType(input.Type);
         var o = options.Value;
         var request = SearchRequest.Parse(input.Arguments, input.Strict, o.DefaultPageSize, o.MaxPageSize);
-        if (request.Contained is "true" or "both")
-        {
-            // With both, the matches would silently lack the contained ones: say so, like for true.
-            var message = $"_contained={request.Contained} is not supported: contained resources are not indexed on their own";
-            if (input.Strict)
-                throw FhirException.BadRequest(message);
-            request.Ignored.Add(message);
-        }
+        var rows = SearchExecutor.RowsOf(request);
         IReadOnlyList<string>? types = input.Type is not null ? [input.Type] : request.Types;
         if (types is not null)
         {
@@ -131,16 +124,24 @@ public sealed class FhirSearch(
         {
             if (compartment.Type != "Patient")
                 throw new FhirException(404, IssueCodes.NotSupported, $"Only the Patient compartment is supported, not {compartment.Type}");
-            conditions.Add(builder.PatientCompartment(input.Type!, [compartment.Id]));
+            var inCompartment = builder.PatientCompartment(input.Type!, [compartment.Id]);
+            conditions.Add(rows == RowKinds.Resources
+                ? inCompartment
+                : ByRow(inCompartment, builder.ContainedRestriction(new SearchRestriction([compartment.Id])), rows));
         }
         if (restriction is not null)
         {
             if (types is null)
                 throw new FhirException(403, IssueCodes.Forbidden, "A system-wide search needs _type when access is limited to a patient's record");
             var perType = types.Select(t => (Type: t, Condition: restriction(t))).ToList();
-            conditions.Add(new RowCondition((a, p) => "(" + string.Join(" OR ", perType.Select(x =>
-                $"({a}.type = {p.Add(x.Type)} AND {x.Condition?.Test(a, p) ?? "1"})")) + ")"));
+            var allowed = new RowCondition((a, p) => "(" + string.Join(" OR ", perType.Select(x =>
+                $"({a}.type = {p.Add(x.Type)} AND {x.Condition?.Test(a, p) ?? "1"})")) + ")");
+            conditions.Add(rows == RowKinds.Resources ? allowed : ByRow(allowed, builder.ContainedRestriction(input.Restriction!), rows));
         }
+        // Containers are the matches: one per container, however many of its resources match.
+        var asContainers = rows != RowKinds.Resources && request.ContainedType == "container";
+        if (asContainers)
+            conditions.Add(new FirstInContainerCondition(types, [.. conditions]));
 
         if (ReadsPending(builder, request))
             pending.SettleAsync().GetAwaiter().GetResult();
@@ -152,7 +153,7 @@ public sealed class FhirSearch(
             var patients = executor.Load(c, hits, withPatients: access is not null);
             if (access is not null)
                 Record(access, hits, patients, self);
-            return result;
+            return asContainers ? result with { Matches = Containers(result.Matches) } : result;
         });
         var query = Query(request.Arguments);
         var links = new SearchBundleWriter.Links(
@@ -174,6 +175,30 @@ public sealed class FhirSearch(
                 ? PendingReferences.Types.Contains(target)
                 : registry.Find(i.SourceType, i.Param)?.Target.Any(PendingReferences.Types.Contains) == true));
 
+    /// <summary>The condition for a search's rows of resources and of contained resources, as <paramref name="rows"/> asks.</summary>
+    private static Condition ByRow(Condition resources, Condition contained, RowKinds rows) => rows switch
+    {
+        RowKinds.Contained => contained,
+        _ => new RowCondition((a, p) => $"(({a}.alive = 1 AND {resources.Test(a, p)}) OR ({a}.alive = {SearchIndexer.ContainedRow} AND {contained.Test(a, p)}))"),
+    };
+
+    /// <summary>
+    /// The matches with each contained resource replaced by its container (its row has the container's JSON), each
+    /// container once: a resource that matched itself is also the container of a match only when it contains its own type.
+    /// </summary>
+    private static List<SearchHit> Containers(IReadOnlyList<SearchHit> matches)
+    {
+        var seen = new HashSet<(string, string)>();
+        var containers = new List<SearchHit>(matches.Count);
+        foreach (var hit in matches)
+        {
+            var container = SearchIndexer.ContainerOf(hit.Id) is var (type, id, _) ? new SearchHit(hit.Rid, type, id) { Json = hit.Json } : hit;
+            if (seen.Add((container.Type, container.Id)))
+                containers.Add(container);
+        }
+        return containers;
+    }
+
     /// <summary>
     /// Hands every hit that is in a patient's compartment to the access log, with its patients and the search
     /// that found it (<paramref name="query"/>, the request as understood: the Bundle's self link).
@@ -182,8 +207,11 @@ public sealed class FhirSearch(
     {
         foreach (var hit in hits)
         {
-            if (patients.TryGetValue(hit.Rid, out var own))
-                access.Add(new FhirAccessRecord(FhirInteraction.Search, hit.Type, hit.Id, own, Query: query));
+            if (!patients.TryGetValue(hit.Rid, out var own))
+                continue;
+            // What was read of a contained resource is its container.
+            var (type, id) = SearchIndexer.ContainerOf(hit.Id) is var (containerType, containerId, _) ? (containerType, containerId) : (hit.Type, hit.Id);
+            access.Add(new FhirAccessRecord(FhirInteraction.Search, type, id, own, Query: query));
         }
     }
 

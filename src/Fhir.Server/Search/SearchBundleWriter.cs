@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Fhir.Server.Definitions;
 using Fhir.Server.Features.Outcomes;
+using Fhir.Server.Search.Indexing;
 using Fhir.Server.Search.Parsing;
 using Fhir.Server.Search.Query;
 
@@ -64,28 +65,48 @@ public sealed class SearchBundleWriter(FhirDefinitions definitions)
         w.WriteEndObject();
     }
 
+    /// <summary>
+    /// One entry. A contained resource returned as itself (<c>_containedType=contained</c>) has the URL of its container with
+    /// its local id as fragment (https://hl7.org/fhir/R4/search.html#contained).
+    /// </summary>
     private void WriteEntry(Utf8JsonWriter w, SearchHit hit, string mode, SearchRequest request, string baseUrl)
     {
-        if (hit.Json is null)
+        var container = SearchIndexer.ContainerOf(hit.Id);
+        var json = hit.Json is not null && container is { } c ? ContainedJson(hit.Json, c.Local) : hit.Json;
+        if (json is null)
             return;
         w.WriteStartObject();
-        w.WriteString("fullUrl", $"{baseUrl}/{hit.Type}/{hit.Id}");
+        w.WriteString("fullUrl", container is null ? $"{baseUrl}/{hit.Type}/{hit.Id}" : $"{baseUrl}/{hit.Id}");
         w.WritePropertyName("resource");
         if (request.Summary is SummaryMode.None or SummaryMode.False && request.Elements is null)
-            w.WriteRawValue(hit.Json, skipInputValidation: true);
+            w.WriteRawValue(json, skipInputValidation: true);
         else
-            WriteSubset(w, hit, request);
+            WriteSubset(w, hit.Type, json, request);
         w.WriteStartObject("search");
         w.WriteString("mode", mode);
         w.WriteEndObject();
         w.WriteEndObject();
     }
 
-    private void WriteSubset(Utf8JsonWriter w, SearchHit hit, SearchRequest request)
+    /// <summary>The contained resource with the local id, from its container's JSON; null when the container no longer has it.</summary>
+    private static byte[]? ContainedJson(byte[] container, string local)
     {
-        using var document = JsonDocument.Parse(hit.Json);
+        using var document = JsonDocument.Parse(container);
+        if (!document.RootElement.TryGetProperty("contained", out var contained) || contained.ValueKind != JsonValueKind.Array)
+            return null;
+        foreach (var item in contained.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && id.ValueEquals(local))
+                return JsonSerializer.SerializeToUtf8Bytes(item);
+        }
+        return null;
+    }
+
+    private void WriteSubset(Utf8JsonWriter w, string type, byte[] json, SearchRequest request)
+    {
+        using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
-        var keep = Keep(hit.Type, request);
+        var keep = Keep(type, request);
         w.WriteStartObject();
         foreach (var property in root.EnumerateObject())
         {

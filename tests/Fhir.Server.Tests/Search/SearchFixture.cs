@@ -4,8 +4,8 @@ using Fhir.Server.Tests.Infrastructure;
 
 namespace Fhir.Server.Tests.Search;
 
-/// <summary>One server with a small practice loaded once for all search tests of a class.</summary>
-public sealed class SearchFixture : FhirServerFactory, IAsyncLifetime
+/// <summary>One server with a small practice loaded once for all search tests of a class (<see cref="SeedAsync"/>).</summary>
+public class SearchFixture : FhirServerFactory, IAsyncLifetime
 {
     public const string Bsn = "http://fhir.nl/fhir/NamingSystem/bsn";
     public const string Loinc = "http://loinc.org";
@@ -17,6 +17,12 @@ public sealed class SearchFixture : FhirServerFactory, IAsyncLifetime
     public async Task InitializeAsync()
     {
         Client = CreateClient();
+        await SeedAsync();
+    }
+
+    /// <summary>The resources the tests search.</summary>
+    protected virtual async Task SeedAsync()
+    {
         await Put("Organization", "org1", """{"resourceType":"Organization","id":"org1","name":"Huisartsenpraktijk De Linde"}""");
         await Put("Practitioner", "pr1", """{"resourceType":"Practitioner","id":"pr1","name":[{"family":"de Vries","given":["Anna"]}]}""");
         await Put("Practitioner", "pr2", """{"resourceType":"Practitioner","id":"pr2","name":[{"family":"Jansen","given":["Bram"]}]}""");

@@ -166,21 +166,6 @@ public class SearchResultTests(SearchFixture f) : IClassFixture<SearchFixture>
     }
 
     [Theory]
-    [InlineData("true")]
-    [InlineData("both")]
-    public async Task Contained_TrueOrBoth_StrictIs400_LenientSaysTheContainedAreNotSearched(string contained)
-    {
-        var strict = await f.Send(HttpMethod.Get, $"/fhir/Patient?gender=female&_contained={contained}", "handling=strict");
-        Assert.Equal(HttpStatusCode.BadRequest, strict.StatusCode);
-        Assert.Contains($"_contained={contained}", (await strict.ReadJsonAsync()).Diagnostics());
-
-        var lenient = await f.Search($"/fhir/Patient?gender=female&_contained={contained}");
-        Assert.Equal(["p2"], SearchFixture.IdsOf(lenient));
-        var outcome = lenient.GetProperty("entry").EnumerateArray().Single(x => x.GetProperty("search").GetProperty("mode").GetString() == "outcome");
-        Assert.Contains("not indexed", outcome.GetProperty("resource").Diagnostics());
-    }
-
-    [Theory]
     [InlineData("/fhir/Patient?birthdate=notadate")]
     [InlineData("/fhir/Patient?birthdate=xx2020")]
     [InlineData("/fhir/Patient?birthdate=2020-13")]

@@ -52,6 +52,12 @@ public sealed record ReferenceIndexEntry(string ParamCode) : SearchIndexEntry(Pa
     public string? CanonicalVersion { get; init; }
     public string? IdentifierSystem { get; init; }
     public string? IdentifierValue { get; init; }
+
+    /// <summary>
+    /// For a reference to a contained resource (<c>#id</c>): the local id, "" for <c>#</c> (the container itself).
+    /// https://hl7.org/fhir/R4/references.html#contained
+    /// </summary>
+    public string? Local { get; init; }
 }
 
 /// <summary>

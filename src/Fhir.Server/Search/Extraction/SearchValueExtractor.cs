@@ -390,9 +390,11 @@ public sealed class SearchValueExtractor
                 var json = node.Element;
                 var entry = new ReferenceIndexEntry(code);
                 bool any = false;
-                if (Str(json, "reference") is { } reference && !reference.StartsWith('#'))
+                if (Str(json, "reference") is { } reference)
                 {
-                    entry = ParseReference(entry, reference, Str(json, "type"));
+                    entry = reference.StartsWith('#')
+                        ? entry with { Local = reference[1..], ResourceType = Str(json, "type") }
+                        : ParseReference(entry, reference, Str(json, "type"));
                     any = true;
                 }
                 if (json.TryGetProperty("identifier", out var identifier) && identifier.ValueKind == JsonValueKind.Object)
@@ -424,8 +426,8 @@ public sealed class SearchValueExtractor
             }
             case FhirPathNode { FhirType: "uri" or "url" or "string" or "oid" or "uuid" }:
             case FhirPathString:
-                if (Text(value) is { Length: > 0 } text && !text.StartsWith('#'))
-                    output.Add(ParseReference(new ReferenceIndexEntry(code), text, null));
+                if (Text(value) is { Length: > 0 } text)
+                    output.Add(text.StartsWith('#') ? new ReferenceIndexEntry(code) { Local = text[1..] } : ParseReference(new ReferenceIndexEntry(code), text, null));
                 return;
             default:
                 return;

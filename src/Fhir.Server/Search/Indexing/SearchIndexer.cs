@@ -32,25 +32,82 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         public List<(long Pid, string Uri)> Uris { get; } = [];
         public List<(long Pid, string C1, string C1System, string C2, string C2System, double Low, double High)> Composites { get; } = [];
         public List<(long Pid, string RefId, string RefType, long Low, long High)> ReferenceDates { get; } = [];
+
+        /// <summary>The contained resources (<see cref="ContainedRow"/>), each with its type, local id and rows.</summary>
+        public List<(string Type, string LocalId, Rows Rows)> Contained { get; } = [];
+    }
+
+    /// <summary>search_resource.alive of a contained resource's row: no search that asks for alive = 1 (the default) sees it.</summary>
+    public const int ContainedRow = 2;
+
+    /// <summary>The id of a contained resource's row: "ContainerType/containerId#localId", unique like the container's.</summary>
+    public static string ContainedId(string containerType, string containerId, string localId) => $"{containerType}/{containerId}#{localId}";
+
+    /// <summary>The container and local id in a contained resource's row id (<see cref="ContainedId"/>); null for a resource's own id.</summary>
+    public static (string Type, string Id, string Local)? ContainerOf(string rowId)
+    {
+        var hash = rowId.IndexOf('#');
+        var slash = hash < 0 ? -1 : rowId.LastIndexOf('/', hash);
+        return slash < 0 ? null : (rowId[..slash], rowId[(slash + 1)..hash], rowId[(hash + 1)..]);
     }
 
     public object? Prepare(string type, JsonElement resource) => Extract(type, resource);
 
+    /// <summary>
+    /// The rows of a resource and of each resource it contains (https://hl7.org/fhir/R4/search.html#contained), with
+    /// references to contained resources (<c>#id</c>) kept as "#id" until <see cref="Write"/> knows the container's id.
+    /// Resources of the audit file's types neither contain nor are contained here: their rows live in another file.
+    /// </summary>
     public Rows Extract(string type, JsonElement resource)
+    {
+        var locals = AuditFile.Holds(type) ? null : ContainedTypes(resource);
+        var rows = ExtractOne(type, resource, locals);
+        if (locals is null)
+            return rows;
+        foreach (var contained in resource.GetProperty("contained").EnumerateArray())
+        {
+            if (Local(contained) is var (containedType, localId) && !AuditFile.Holds(containedType))
+                rows.Contained.Add((containedType, localId, ExtractOne(containedType, contained, locals)));
+        }
+        return rows;
+    }
+
+    /// <summary>The type of each contained resource by its local id, or null when the resource contains none.</summary>
+    private static Dictionary<string, string>? ContainedTypes(JsonElement resource)
+    {
+        if (resource.ValueKind != JsonValueKind.Object || !resource.TryGetProperty("contained", out var contained) || contained.ValueKind != JsonValueKind.Array)
+            return null;
+        Dictionary<string, string>? locals = null;
+        foreach (var item in contained.EnumerateArray())
+        {
+            if (Local(item) is var (containedType, localId))
+                (locals ??= new(StringComparer.Ordinal)).TryAdd(localId, containedType);
+        }
+        return locals;
+    }
+
+    private static (string Type, string Id)? Local(JsonElement contained) =>
+        contained.ValueKind == JsonValueKind.Object
+        && contained.TryGetProperty("resourceType", out var t) && t.ValueKind == JsonValueKind.String
+        && contained.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } localId
+            ? (t.GetString()!, localId)
+            : null;
+
+    private Rows ExtractOne(string type, JsonElement resource, Dictionary<string, string>? locals)
     {
         var rows = new Rows();
         var plan = registry.PlanFor(type);
         foreach (var entry in extractor.ExtractAll(resource))
         {
             if (plan.OfficialCodes.Contains(entry.ParamCode))
-                Add(type, entry, rows);
+                Add(type, entry, rows, locals);
         }
         foreach (var parameter in plan.Custom)
         {
             try
             {
                 foreach (var entry in extractor.Extract(resource, parameter))
-                    Add(type, entry, rows);
+                    Add(type, entry, rows, locals);
             }
             catch (FhirPath.FhirPathException)
             {
@@ -61,7 +118,7 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         return rows;
     }
 
-    private static void Add(string type, SearchIndexEntry entry, Rows rows)
+    private static void Add(string type, SearchIndexEntry entry, Rows rows, Dictionary<string, string>? locals)
     {
         var pid = ParamKey.For(type, entry.ParamCode);
         switch (entry)
@@ -82,6 +139,11 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
             case ReferenceIndexEntry r:
                 if (!ReferenceAliases.IsAliased(pid))
                 {
+                    // "#" is the container, "#id" a resource it contains (one this resource does not contain is no reference).
+                    if (r.Local is { Length: 0 })
+                        rows.References.Add((pid, "#", ""));
+                    else if (r.Local is { } local && locals?.TryGetValue(local, out var localType) == true)
+                        rows.References.Add((pid, "#" + local, localType));
                     if (r.ResourceType is not null && r.Id is not null)
                         rows.References.Add((pid, r.Id, r.ResourceType));
                     if (r.Url is not null)
@@ -148,18 +210,77 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         List<string>? patients = null;
         foreach (var reference in rows.References)
         {
-            if (reference.RefType == "Patient" && pids.Contains(reference.Pid) && (seen ??= new(StringComparer.Ordinal)).Add(reference.RefId))
+            // A contained Patient ("Type/id#local") is nobody's record.
+            if (reference.RefType == "Patient" && pids.Contains(reference.Pid) && !reference.RefId.Contains('#') && (seen ??= new(StringComparer.Ordinal)).Add(reference.RefId))
                 (patients ??= []).Add(reference.RefId);
         }
         return patients is null ? "" : string.Join(',', patients);
     }
 
-    /// <summary>Replaces the index rows of one resource; <paramref name="rows"/> null marks it deleted.</summary>
+    /// <summary>
+    /// Replaces the index rows of one resource and of the resources it contains; <paramref name="rows"/> null marks it
+    /// deleted (and drops its contained resources' rows).
+    /// </summary>
     public void Write(SqliteConnection connection, string type, string id, long seq, long lastUpdated, Rows? rows, bool replace)
     {
         var c = _commands.GetValue(connection, CommandsFor);
+        if (rows is not null)
+            ResolveLocal(rows, type, id);
+        var patients = rows is null ? "" : Patients(type, id, rows);
         var rid = c.Upsert.Bind(1, type).Bind(2, id).Bind(3, seq).Bind(4, lastUpdated).Bind(5, rows is null ? 0 : 1)
-            .Bind(6, rows is null ? "" : Patients(type, id, rows)).ExecuteInt64();
+            .Bind(6, patients).ExecuteInt64();
+        WriteRows(c, type, rid, rows, replace);
+        if (rows is not null)
+        {
+            foreach (var (containedType, localId, containedRows) in rows.Contained)
+            {
+                ResolveLocal(containedRows, type, id);
+                // A contained resource is in the compartments of its container: the access log names those patients.
+                var containedRid = c.UpsertContained.Bind(1, containedType).Bind(2, ContainedId(type, id, localId)).Bind(3, seq).Bind(4, lastUpdated)
+                    .Bind(5, patients).Bind(6, rid).ExecuteInt64();
+                WriteRows(c, containedType, containedRid, containedRows, replace);
+            }
+        }
+        if (replace)
+            DropStaleContained(c, rid, seq);
+    }
+
+    /// <summary>Drops the rows of the resources an earlier version contained that this one (<paramref name="seq"/>) does not.</summary>
+    private static void DropStaleContained(Commands c, long container, long seq)
+    {
+        var stale = new List<long>();
+        c.StaleContained.Bind(1, container).Bind(2, seq).ForEachInt64(stale.Add);
+        foreach (var rid in stale)
+        {
+            foreach (var delete in c.Deletes)
+                delete.Bind(1, rid).Execute();
+            c.DeleteResource.Bind(1, rid).Execute();
+        }
+    }
+
+    /// <summary>
+    /// Gives references to contained resources the ids of their rows, now that the container's id is known: "#" becomes
+    /// the container, "#local" <see cref="ContainedId"/>. Rewritten ids no longer start with '#', so a second call changes nothing.
+    /// </summary>
+    private static void ResolveLocal(Rows rows, string type, string id)
+    {
+        for (var i = 0; i < rows.References.Count; i++)
+        {
+            if (rows.References[i] is var r && r.RefId.StartsWith('#'))
+                rows.References[i] = r.RefId.Length == 1 ? (r.Pid, id, type) : (r.Pid, ContainedId(type, id, r.RefId[1..]), r.RefType);
+        }
+        for (var i = 0; i < rows.ReferenceDates.Count; i++)
+        {
+            // A pair row's id may carry "|code" after the reference (ReferenceDateIndex.Pair.RefId).
+            if (rows.ReferenceDates[i] is var d && d.RefId.StartsWith('#'))
+                rows.ReferenceDates[i] = d.RefId.Length == 1 || d.RefId[1] == '|'
+                    ? (d.Pid, id + d.RefId[1..], type, d.Low, d.High)
+                    : (d.Pid, $"{type}/{id}{d.RefId}", d.RefType, d.Low, d.High);
+        }
+    }
+
+    private static void WriteRows(Commands c, string type, long rid, Rows? rows, bool replace)
+    {
         if (replace)
         {
             foreach (var delete in c.Deletes)
@@ -309,6 +430,13 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
                     patients = excluded.patients
                 RETURNING rid
                 """);
+            UpsertContained = new SqliteStatement(connection, $"""
+                INSERT INTO search_resource (type, id, seq, last_updated, alive, patients, container) VALUES ($p1, $p2, $p3, $p4, {ContainedRow}, $p5, $p6)
+                ON CONFLICT (type, id) DO UPDATE SET seq = excluded.seq, last_updated = excluded.last_updated, patients = excluded.patients
+                RETURNING rid
+                """);
+            StaleContained = new SqliteStatement(connection, "SELECT rid FROM search_resource WHERE container = $p1 AND seq <> $p2");
+            DeleteResource = new SqliteStatement(connection, "DELETE FROM search_resource WHERE rid = $p1");
             Deletes = new[] { "ix_string", "ix_token", "ix_reference", "ix_reference_pending", "ix_date", "ix_number", "ix_quantity", "ix_uri", "ix_composite", "ix_date_long", "ix_reference_date" }
                 .Select(t => new SqliteStatement(connection, $"DELETE FROM {t} WHERE rid = $p1")).ToArray();
             String = new RowInsert(connection, "ix_string", "value, exact", 4);
@@ -325,6 +453,9 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
         }
 
         public SqliteStatement Upsert { get; }
+        public SqliteStatement UpsertContained { get; }
+        public SqliteStatement StaleContained { get; }
+        public SqliteStatement DeleteResource { get; }
         public SqliteStatement[] Deletes { get; }
         public RowInsert String { get; }
         public RowInsert Token { get; }
@@ -343,6 +474,9 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
             foreach (var insert in (RowInsert[])[String, Token, Reference, PendingReference, Date, DateLong, Number, Quantity, Uri, Composite, ReferenceDate])
                 insert.Dispose();
             Upsert.Dispose();
+            UpsertContained.Dispose();
+            StaleContained.Dispose();
+            DeleteResource.Dispose();
             foreach (var delete in Deletes)
                 delete.Dispose();
         }

@@ -31,7 +31,11 @@ public sealed class SearchRequest
     public List<IncludeSpec> Includes { get; } = [];
     public List<string>? Types { get; set; }
     public string? Cursor { get; set; }
+    /// <summary>_contained: false (the default), true or both. https://hl7.org/fhir/R4/search.html#contained</summary>
     public string Contained { get; set; } = "false";
+
+    /// <summary>_containedType: whether a contained match is returned as its container (the default) or as itself.</summary>
+    public string ContainedType { get; set; } = "container";
     public bool Strict { get; set; }
 
     /// <summary>Arguments that were ignored (lenient handling), reported in the Bundle.</summary>
@@ -153,6 +157,7 @@ public sealed class SearchRequest
                 case "_containedType":
                     if (value is not ("container" or "contained"))
                         throw FhirException.BadRequest($"_containedType={value} is not one of container, contained");
+                    request.ContainedType = value;
                     break;
                 case "_format" or "_pretty":
                     break;

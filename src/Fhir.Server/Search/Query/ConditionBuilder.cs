@@ -321,6 +321,32 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             $"WHERE pt.type = 'Patient' AND pt.id = {i}.ref_id AND o.pid = {managedBy} AND o.ref_id = {p.Add(organization)} AND o.ref_type = 'Organization')"], 9);
     }
 
+    /// <summary>
+    /// The restriction for the rows of contained resources: a contained resource may be seen by whoever may see its container.
+    /// Its row names the container's patients (search_resource.patients, as the container's does) and the container in its id
+    /// ("ContainerType/id#local"), which is what <see cref="Restriction"/> decides on for the container.
+    /// </summary>
+    public Condition ContainedRestriction(SearchRestriction restriction)
+    {
+        // The ids in the column hold no comma or quote ([A-Za-z0-9.-]), so it reads as a JSON array of strings.
+        static string Patients(string a) => $$"""json_each('["' || replace({{a}}.patients, ',', '","') || '"]')""";
+        if (restriction.PatientIds is { } patients)
+        {
+            return patients.Count == 0
+                ? new RowCondition((_, _) => "0")
+                : new RowCondition((a, p) => $"EXISTS (SELECT 1 FROM {Patients(a)} WHERE value IN ({p.List(patients)}))");
+        }
+        if (restriction.OrganizationId is not { } organization)
+            return new RowCondition((_, _) => "1");
+        // Containers outside the patient compartment are open to the organisation's staff, as Restriction says.
+        var compartmentTypes = Definitions.GetCompartment("Patient").Keys.Append("Patient").ToList();
+        var managedBy = ParamKey.For("Patient", "organization");
+        return new RowCondition((a, p) =>
+            $"(substr({a}.id, 1, instr({a}.id, '/') - 1) NOT IN ({p.List(compartmentTypes)}) OR EXISTS (SELECT 1 FROM {Patients(a)} j " +
+            $"CROSS JOIN search_resource pt ON pt.type = 'Patient' AND pt.id = j.value CROSS JOIN ix_reference o ON o.rid = pt.rid " +
+            $"WHERE o.pid = {managedBy} AND o.ref_id = {p.Add(organization)} AND o.ref_type = 'Organization'))");
+    }
+
     /// <summary>Conditions that put a resource of <paramref name="type"/> in the compartment of the given patients.</summary>
     public Condition PatientCompartment(string type, IReadOnlyCollection<string> patientIds)
     {
@@ -364,7 +390,16 @@ public sealed class ConditionBuilder(SearchParameterRegistry registry, string? b
             if (tailCode is not ("_id" or "_lastUpdated" or "_has") && registry.Find(target, tailCode) is null)
                 continue;
             TypesRead.Add(target);
-            targets.Add(new TypedFilter(target, Restricted(target, BuildOne([target], tail, value))));
+            // A chain is evaluated inside contained resources too (https://hl7.org/fhir/R4/search.html#contained). They are
+            // part of the resource searched, which the restriction (if any) already limits: it applies to the others only.
+            var condition = BuildOne([target], tail, value);
+            if (Restrict is null)
+                targets.Add(new TypedFilter(target, [condition], RowKinds.Both));
+            else
+            {
+                targets.Add(new TypedFilter(target, Restricted(target, condition)));
+                targets.Add(new TypedFilter(target, [condition], RowKinds.Contained));
+            }
         }
         if (targets.Count == 0)
             throw Unsupported($"No target of '{code}' has a search parameter '{tailCode}'");

@@ -114,8 +114,35 @@ public sealed class AnyCondition(IReadOnlyList<Condition> any) : Condition
     }
 }
 
-/// <summary>Resources of some types with their conditions (the target of a chain, the source of _has).</summary>
-public sealed record TypedFilter(string Type, IReadOnlyList<Condition> Conditions);
+/// <summary>
+/// Which rows of search_resource a search reads: resources (the default), the resources they contain, or both
+/// (https://hl7.org/fhir/R4/search.html#contained; the rows of contained resources are <see cref="Indexing.SearchIndexer.ContainedRow"/>).
+/// </summary>
+public enum RowKinds
+{
+    Resources,
+    Contained,
+    Both,
+}
+
+/// <summary>Resources of some types with their conditions (the target of a chain, the source of _has), of the rows <see cref="Rows"/>.</summary>
+public sealed record TypedFilter(string Type, IReadOnlyList<Condition> Conditions, RowKinds Rows = RowKinds.Resources);
+
+/// <summary>
+/// For a search that returns the containers of the contained resources it finds (<c>_containedType=container</c>): a contained
+/// row counts only when no other contained row of its container with a smaller rid meets the conditions, so each container
+/// is one match, on one page. Rows of resources pass.
+/// </summary>
+public sealed class FirstInContainerCondition(IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions) : Condition
+{
+    public override string Test(string alias, SqlParams p)
+    {
+        var c = NewAlias("c");
+        return $"({alias}.alive <> {Indexing.SearchIndexer.ContainedRow} OR NOT EXISTS (SELECT 1 FROM search_resource {c} " +
+            $"WHERE {c}.container = {alias}.container AND {c}.rid < {alias}.rid AND " +
+            SqlFilter.Where(c, types, conditions, p, allowDriver: false, joined: true, rows: RowKinds.Contained) + "))";
+    }
+}
 
 /// <summary>
 /// A chained parameter: a reference (keys <see cref="Pids"/>) whose target resource meets a filter.
@@ -136,7 +163,7 @@ public sealed class ChainCondition(IReadOnlyList<long> pids, IReadOnlyList<Typed
             parts.Add($"EXISTS (SELECT 1 FROM {AuditFile.Table("ix_reference", types)} {x} CROSS JOIN {AuditFile.Table("search_resource", target.Type)} {t} " +
                 $"ON {t}.type = {x}.ref_type AND {t}.id = {x}.ref_id " +
                 $"WHERE {x}.rid = {alias}.rid AND {x}.pid IN ({string.Join(", ", pids)}) AND {x}.ref_type = {p.Add(target.Type)} AND " +
-                SqlFilter.Where(t, [target.Type], target.Conditions, p, allowDriver: false, joined: true) + ")");
+                SqlFilter.Where(t, [target.Type], target.Conditions, p, allowDriver: false, joined: true, rows: target.Rows) + ")");
         }
         return parts.Count == 0 ? "0" : "(" + string.Join(" OR ", parts) + ")";
     }
@@ -150,7 +177,7 @@ public sealed class ChainCondition(IReadOnlyList<long> pids, IReadOnlyList<Typed
             var t = NewAlias("t");
             parts.Add($"SELECT {x}.rid FROM {AuditFile.Table("search_resource", target.Type)} {t} CROSS JOIN {AuditFile.Table("ix_reference", types)} {x} " +
                 $"ON {x}.ref_id = {t}.id AND {x}.ref_type = {t}.type " +
-                $"WHERE {x}.pid IN ({string.Join(", ", pids)}) AND " + SqlFilter.Where(t, [target.Type], target.Conditions, p, allowDriver: true));
+                $"WHERE {x}.pid IN ({string.Join(", ", pids)}) AND " + SqlFilter.Where(t, [target.Type], target.Conditions, p, allowDriver: true, rows: target.Rows));
         }
         return parts.Count == 0 ? null : string.Join(" UNION ", parts);
     }
@@ -222,8 +249,15 @@ public static class SqlFilter
     [ThreadStatic]
     public static bool SmallSetsOnly;
 
-    public static string Where(string alias, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SqlParams p, bool allowDriver, bool joined = false)
+    public static string Where(string alias, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SqlParams p, bool allowDriver, bool joined = false,
+        RowKinds rows = RowKinds.Resources)
     {
+        var alive = rows switch
+        {
+            RowKinds.Resources => "alive = 1",
+            RowKinds.Contained => $"alive = {Indexing.SearchIndexer.ContainedRow}",
+            _ => $"alive IN (1, {Indexing.SearchIndexer.ContainedRow})",
+        };
         var parts = new List<string>();
         Condition? driver = null;
         string? driverSet = null;
@@ -298,14 +332,14 @@ public static class SqlFilter
         {
             if (types is { Count: > 0 })
                 parts.Add(types.Count == 1 ? $"+{alias}.type = {p.Add(types[0])}" : $"+{alias}.type IN ({p.List(types)})");
-            parts.Add($"+{alias}.alive = 1");
+            parts.Add($"+{alias}.{alive}");
         }
         else
         {
             var plus = joined ? "+" : "";
             if (types is { Count: > 0 })
                 parts.Add(types.Count == 1 ? $"{plus}{alias}.type = {p.Add(types[0])}" : $"{plus}{alias}.type IN ({p.List(types)})");
-            parts.Add($"{plus}{alias}.alive = 1");
+            parts.Add($"{plus}{alias}.{alive}");
         }
         foreach (var c in conditions)
         {

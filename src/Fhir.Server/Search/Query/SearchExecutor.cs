@@ -107,7 +107,8 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         var filterParams = new SqlParams();
         // A page that one reference's pair rows can be walked for is most likely read that way: its driver is only probed
         // for small sets (which are cheaper sorted), not counted further.
-        var where = WhereWithProbe(connection, types, conditions, filterParams, smallSetsOnly: !backward && plan == SortPlan.Chosen && PairFor(conditions, sort) is not null);
+        var where = WhereWithProbe(connection, types, conditions, filterParams, smallSetsOnly: !backward && plan == SortPlan.Chosen && PairFor(conditions, sort) is not null,
+            RowsOf(request));
 
         long? total = null;
         // By default the total comes free with a single page; counting a large result costs more than the page.
@@ -117,7 +118,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         if (count > 0 && request.Summary != SummaryMode.Count)
         {
             List<(SearchHit Hit, object[] Keys)>? rows = null;
-            if (!backward && SortWalk(types, conditions, sort, plan) is { } walk)
+            if (!backward && SortWalk(types, conditions, sort, plan, RowsOf(request)) is { } walk)
             {
                 // Walk rows in sort order and stop after one page, instead of sorting every candidate.
                 rows = WalkPage(connection, walk, sort, filterParams, after, count);
@@ -203,7 +204,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     /// has a reference indexed with the sort date (<see cref="ReferenceDateCondition"/>: a GP's messages), otherwise the
     /// date index of every resource. Null when the page is sorted otherwise, or the sort of the driver set is forced.
     /// </summary>
-    private static WalkPlan? SortWalk(IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, List<SortColumn> sort, SortPlan plan)
+    private static WalkPlan? SortWalk(IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, List<SortColumn> sort, SortPlan plan, RowKinds rows)
     {
         if (sort.Count == 0 || sort[0].DatePids is not { } datePids || plan == SortPlan.SortDriverSet)
             return null;
@@ -217,7 +218,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         var tests = new SqlParams();
         Condition.StartStatement();
         var filter = SqlFilter.Where("a", types, pair is null ? conditions : conditions.Where(c => !pair.Walked.Contains(c)).ToList(),
-            tests, allowDriver: false, joined: true);
+            tests, allowDriver: false, joined: true, rows: rows);
         return new WalkPlan(source, filter, tests, Trial: plan == SortPlan.Chosen && driverSet is not null, driverSet, driverCount);
     }
 
@@ -309,7 +310,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
 
     /// <summary>The WHERE clause, with the driver of each level chosen by counting candidate sets on this connection.</summary>
     private static string WhereWithProbe(SqliteConnection connection, IReadOnlyList<string>? types, IReadOnlyList<Condition> conditions, SqlParams p,
-        bool smallSetsOnly = false)
+        bool smallSetsOnly = false, RowKinds rows = RowKinds.Resources)
     {
         Condition.StartStatement();
         SqlFilter.Probe = (sql, parameters) =>
@@ -320,7 +321,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         SqlFilter.SmallSetsOnly = smallSetsOnly;
         try
         {
-            return SqlFilter.Where("a", types, conditions, p, allowDriver: true);
+            return SqlFilter.Where("a", types, conditions, p, allowDriver: true, rows: rows);
         }
         finally
         {
@@ -352,11 +353,12 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     {
         var filterParams = new SqlParams();
         var sort = SortColumns(types, request);
-        var where = WhereWithProbe(connection, types, conditions, filterParams, smallSetsOnly: plan == SortPlan.Chosen && PairFor(conditions, sort) is not null);
+        var where = WhereWithProbe(connection, types, conditions, filterParams, smallSetsOnly: plan == SortPlan.Chosen && PairFor(conditions, sort) is not null,
+            RowsOf(request));
         var count = request.Count ?? 50;
         var (sql, p) = PageQuery(types, sort, where, filterParams, null, false, count);
         // A walk is explained unbounded: its trial on the first TrialWalkRows rows reads no more than those.
-        if (SortWalk(types, conditions, sort, plan) is { } walk && WalkPage(connection, walk, sort, filterParams, null, count) is not null)
+        if (SortWalk(types, conditions, sort, plan, RowsOf(request)) is { } walk && WalkPage(connection, walk, sort, filterParams, null, count) is not null)
             (sql, p) = SortDrivenPageQuery(sort, walk, null, count, null);
         using var cmd = Command(connection, "EXPLAIN QUERY PLAN " + sql, p);
         using var reader = cmd.ExecuteReader();
@@ -365,6 +367,14 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
             lines.Add(reader.GetString(3));
         return lines;
     }
+
+    /// <summary>The rows _contained asks for (https://hl7.org/fhir/R4/search.html#contained).</summary>
+    public static RowKinds RowsOf(SearchRequest request) => request.Contained switch
+    {
+        "true" => RowKinds.Contained,
+        "both" => RowKinds.Both,
+        _ => RowKinds.Resources,
+    };
 
     private List<SortColumn> SortColumns(IReadOnlyList<string>? types, SearchRequest request)
     {

@@ -72,6 +72,23 @@ public sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>Runs the statement to its end, handing the first column of each row to <paramref name="row"/>.</summary>
+    public void ForEachInt64(Action<long> row)
+    {
+        try
+        {
+            int rc;
+            while ((rc = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW)
+                row(raw.sqlite3_column_int64(_statement, 0));
+            if (rc != raw.SQLITE_DONE)
+                SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
     public void Dispose() => _statement.Dispose();
 
     private SqliteStatement Check(int rc)
