@@ -241,7 +241,7 @@ public sealed class SearchIndexer(SearchValueExtractor extractor, SearchParamete
                 WriteRows(c, containedType, containedRid, containedRows, replace);
             }
         }
-        if (replace)
+        if (replace && !AuditFile.Holds(type))
             DropStaleContained(c, rid, seq);
     }
 
