@@ -153,7 +153,12 @@ public sealed class FhirSearch(
             var patients = executor.Load(c, hits, withPatients: access is not null);
             if (access is not null)
                 Record(access, hits, patients, self);
-            return asContainers ? result with { Matches = Containers(result.Matches) } : result;
+            if (!asContainers)
+                return result;
+            // A _revinclude of what refers to a contained match finds its container, which is a match already.
+            var containers = Containers(result.Matches);
+            var matched = containers.Select(h => (h.Type, h.Id)).ToHashSet();
+            return result with { Matches = containers, Included = [.. result.Included.Where(h => !matched.Contains((h.Type, h.Id)))] };
         });
         var query = Query(request.Arguments);
         var links = new SearchBundleWriter.Links(

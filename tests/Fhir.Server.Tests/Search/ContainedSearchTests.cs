@@ -116,6 +116,18 @@ public class ContainedSearchTests(ContainedFixture f) : IClassFixture<ContainedF
     }
 
     [Fact]
+    public async Task Includes_OfContainedMatches()
+    {
+        // What refers to the contained medication is its container: a match already, so not included again.
+        var bundle = await f.Search("/fhir/Medication?code=A02BC01&_contained=true&_revinclude=MedicationRequest:medication");
+        Assert.Equal(["mr1"], SearchFixture.IdsOf(bundle));
+        Assert.Empty(SearchFixture.IdsOf(bundle, "include"));
+        var contained = await f.Search("/fhir/Medication?code=A02BC01&_contained=true&_containedType=contained&_revinclude=MedicationRequest:medication");
+        Assert.Equal(["med"], SearchFixture.IdsOf(contained));
+        Assert.Equal(["mr1"], SearchFixture.IdsOf(contained, "include"));
+    }
+
+    [Fact]
     public async Task ContainedChain_FollowsAReferenceToASiblingInTheSameContainer()
     {
         Assert.Equal(["m1"], await f.Ids("/fhir/Medication?_contained=true&_containedType=contained&ingredient.code=A10BA02"));
