@@ -16,7 +16,9 @@ public static class Portal
         await page.GetByRole(AriaRole.Button, new() { Name = "Ga verder" }).ClickAsync();
         try
         {
-            await page.WaitForURLAsync("**/inloggen/code");
+            // The URL is the step; the next action waits for its field. Waiting for the load event as well failed once in CI
+            // with the SMS page already shown (the event did not come within the timeout on a busy machine).
+            await page.WaitForURLAsync("**/inloggen/code", new() { WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException e)
         {
@@ -28,7 +30,7 @@ public static class Portal
         if (screenshot is not null)
             await page.ShotAsync(screenshot);
         await page.GetByRole(AriaRole.Button, new() { Name = "Ga verder" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/(\?.*)?$"));
+        await page.WaitForURLAsync(new Regex(@"/(\?.*)?$"), new() { WaitUntil = WaitUntilState.Commit });
         await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).WaitForAsync();
     }
 
