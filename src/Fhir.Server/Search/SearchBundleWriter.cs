@@ -97,7 +97,7 @@ public sealed class SearchBundleWriter(FhirDefinitions definitions)
         foreach (var item in contained.EnumerateArray())
         {
             if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && id.ValueEquals(local))
-                return JsonSerializer.SerializeToUtf8Bytes(item);
+                return System.Text.Encoding.UTF8.GetBytes(item.GetRawText()); // as stored, like every other entry
         }
         return null;
     }

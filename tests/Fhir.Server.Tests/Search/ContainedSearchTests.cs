@@ -179,7 +179,7 @@ public class ContainedSearchTests(ContainedFixture f) : IClassFixture<ContainedF
 }
 
 /// <summary>Contained resources follow their container through updates and deletes, and are indexed for containers stored before.</summary>
-public class ContainedIndexTests : IClassFixture<ContainedIndexTests.Fixture>
+public class ContainedIndexTests(ContainedIndexTests.Fixture f) : IClassFixture<ContainedIndexTests.Fixture>
 {
     public sealed class Fixture : SearchFixture
     {
@@ -189,10 +189,6 @@ public class ContainedIndexTests : IClassFixture<ContainedIndexTests.Fixture>
             await Put("MedicationRequest", "mr", Request(("a", "A02BC01"), ("b", "A10BA02")));
         }
     }
-
-    private readonly Fixture _f;
-
-    public ContainedIndexTests(Fixture f) => _f = f;
 
     /// <summary>A prescription of the first medication, whose ingredient (if any) is the second: both contained.</summary>
     private static string Request(params (string Id, string Atc)[] medications) => $$"""
@@ -204,7 +200,7 @@ public class ContainedIndexTests : IClassFixture<ContainedIndexTests.Fixture>
 
     private long ContainedRows()
     {
-        using var connection = _f.Services.GetRequiredService<SqliteResourceStore>().OpenConnection();
+        using var connection = f.Services.GetRequiredService<SqliteResourceStore>().OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT COUNT(*) FROM search_resource WHERE alive = {SearchIndexer.ContainedRow}";
         return (long)command.ExecuteScalar()!;
@@ -213,16 +209,16 @@ public class ContainedIndexTests : IClassFixture<ContainedIndexTests.Fixture>
     [Fact]
     public async Task Update_DropsWhatIsNoLongerContained_Delete_DropsAll_AndBackfillIndexesOldContainers()
     {
-        Assert.Equal(["a", "b"], await _f.Ids("/fhir/Medication?_contained=true&_containedType=contained&_sort=_id"));
+        Assert.Equal(["a", "b"], await f.Ids("/fhir/Medication?_contained=true&_containedType=contained&_sort=_id"));
 
-        await _f.Put("MedicationRequest", "mr", Request(("c", "B01AC06")));
-        Assert.Equal(["c"], await _f.Ids("/fhir/Medication?_contained=true&_containedType=contained"));
-        Assert.Empty(await _f.Ids("/fhir/MedicationRequest?medication.code=A02BC01"));
-        Assert.Equal(["mr"], await _f.Ids("/fhir/MedicationRequest?medication.code=B01AC06"));
+        await f.Put("MedicationRequest", "mr", Request(("c", "B01AC06")));
+        Assert.Equal(["c"], await f.Ids("/fhir/Medication?_contained=true&_containedType=contained"));
+        Assert.Empty(await f.Ids("/fhir/MedicationRequest?medication.code=A02BC01"));
+        Assert.Equal(["mr"], await f.Ids("/fhir/MedicationRequest?medication.code=B01AC06"));
         Assert.Equal(1, ContainedRows());
 
         // A database from before contained resources were indexed: no rows for them, no rows for references to them.
-        var store = _f.Services.GetRequiredService<SqliteResourceStore>();
+        var store = f.Services.GetRequiredService<SqliteResourceStore>();
         await store.WriteAsync(session =>
         {
             using var command = ((Microsoft.Data.Sqlite.SqliteConnection)session.Connection).CreateCommand();
@@ -234,15 +230,15 @@ public class ContainedIndexTests : IClassFixture<ContainedIndexTests.Fixture>
                 """;
             return command.ExecuteNonQuery();
         });
-        Assert.Empty(await _f.Ids("/fhir/MedicationRequest?medication.code=B01AC06"));
-        _f.Services.GetRequiredService<Reindexer>().BackfillContained();
-        Assert.Equal(["mr"], await _f.Ids("/fhir/MedicationRequest?medication.code=B01AC06"));
-        Assert.Equal(["c"], await _f.Ids("/fhir/Medication?_contained=true&_containedType=contained"));
+        Assert.Empty(await f.Ids("/fhir/MedicationRequest?medication.code=B01AC06"));
+        f.Services.GetRequiredService<Reindexer>().BackfillContained();
+        Assert.Equal(["mr"], await f.Ids("/fhir/MedicationRequest?medication.code=B01AC06"));
+        Assert.Equal(["c"], await f.Ids("/fhir/Medication?_contained=true&_containedType=contained"));
 
-        var delete = await _f.Client.DeleteAsync("/fhir/MedicationRequest/mr");
+        var delete = await f.Client.DeleteAsync("/fhir/MedicationRequest/mr");
         Assert.True(delete.IsSuccessStatusCode);
-        Assert.Empty(await _f.Ids("/fhir/Medication?_contained=true"));
-        Assert.Empty(await _f.Ids("/fhir/MedicationRequest?medication.code=B01AC06"));
+        Assert.Empty(await f.Ids("/fhir/Medication?_contained=true"));
+        Assert.Empty(await f.Ids("/fhir/MedicationRequest?medication.code=B01AC06"));
         Assert.Equal(0, ContainedRows());
     }
 }

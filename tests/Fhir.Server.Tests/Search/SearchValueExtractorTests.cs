@@ -371,7 +371,8 @@ public sealed class SearchValueExtractorTests
     public void EveryExample_EveryValueFound_GivesAnEntry()
     {
         // Values that legitimately index nothing: references without a literal or identifier (display only),
-        // references to contained resources (#id, not searchable without :contained), and Attachments.
+        // references to contained resources (#id: their entries only become index rows where the indexer finds the
+        // contained resource, see ContainedSearchTests), and Attachments.
         static bool Unindexable(FhirPathValue v) => v is FhirPathNode n && (n.FhirType == "Attachment" ||
             (n.FhirType == "Reference" && !n.Element.TryGetProperty("identifier", out _) &&
              (!n.Element.TryGetProperty("reference", out var r) || r.GetString()!.StartsWith('#'))));

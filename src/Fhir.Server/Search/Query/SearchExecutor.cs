@@ -104,11 +104,12 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         var count = request.Count ?? 50;
         var sort = SortColumns(types, request);
         var (backward, after) = DecodeCursor(request.Cursor, sort.Count);
+        var kinds = RowsOf(request);
         var filterParams = new SqlParams();
         // A page that one reference's pair rows can be walked for is most likely read that way: its driver is only probed
         // for small sets (which are cheaper sorted), not counted further.
         var where = WhereWithProbe(connection, types, conditions, filterParams, smallSetsOnly: !backward && plan == SortPlan.Chosen && PairFor(conditions, sort) is not null,
-            RowsOf(request));
+            kinds);
 
         long? total = null;
         // By default the total comes free with a single page; counting a large result costs more than the page.
@@ -118,7 +119,7 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
         if (count > 0 && request.Summary != SummaryMode.Count)
         {
             List<(SearchHit Hit, object[] Keys)>? rows = null;
-            if (!backward && SortWalk(types, conditions, sort, plan, RowsOf(request)) is { } walk)
+            if (!backward && SortWalk(types, conditions, sort, plan, kinds) is { } walk)
             {
                 // Walk rows in sort order and stop after one page, instead of sorting every candidate.
                 rows = WalkPage(connection, walk, sort, filterParams, after, count);
@@ -353,12 +354,13 @@ public sealed class SearchExecutor(SearchParameterRegistry registry)
     {
         var filterParams = new SqlParams();
         var sort = SortColumns(types, request);
+        var kinds = RowsOf(request);
         var where = WhereWithProbe(connection, types, conditions, filterParams, smallSetsOnly: plan == SortPlan.Chosen && PairFor(conditions, sort) is not null,
-            RowsOf(request));
+            kinds);
         var count = request.Count ?? 50;
         var (sql, p) = PageQuery(types, sort, where, filterParams, null, false, count);
         // A walk is explained unbounded: its trial on the first TrialWalkRows rows reads no more than those.
-        if (SortWalk(types, conditions, sort, plan, RowsOf(request)) is { } walk && WalkPage(connection, walk, sort, filterParams, null, count) is not null)
+        if (SortWalk(types, conditions, sort, plan, kinds) is { } walk && WalkPage(connection, walk, sort, filterParams, null, count) is not null)
             (sql, p) = SortDrivenPageQuery(sort, walk, null, count, null);
         using var cmd = Command(connection, "EXPLAIN QUERY PLAN " + sql, p);
         using var reader = cmd.ExecuteReader();
